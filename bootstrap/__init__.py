@@ -1,0 +1,1 @@
+"""symboot's bootstrap: integer spectral data -> every consistent representation theory (SPEC §3-5)."""

@@ -1,0 +1,278 @@
+"""The identification query (SPEC §4): every group G ⊃ N reproducing given branching data.
+
+Given N (a groupdb group, its irreducibles possibly relabelled, e.g. by charge vectors)
+and a ramp matrix R = MᵀM or a branching matrix M up to row order, return every stored
+group G with a subgroup class H ≅ N whose branching gives that R (resp. M) after
+relabelling N's irreducibles by some automorphism of N.
+
+How: reciprocity R n = [G:N] n fixes |G| (no other order can match); the database's
+embedding index narrows to subgroup classes with the same ramp invariant; each survivor
+is decided exactly by a backtracking search for an element of Aut(N)'s image on Irr(N)
+(a permutation group, walked along a Schreier–Sims base) that maps one matrix to the other.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+from sympy.combinatorics import Permutation, PermutationGroup
+
+from groupdb.characters import branching
+from groupdb.errors import SymbootInputError
+from groupdb.group import Group
+from groupdb.store import embeddings, load, load_id, max_order, ramp_key
+
+
+#: the stored subgroup classes (groupdb/build/export.g): all of them up to this group order,
+FULL_LATTICE_ORDER = 100
+#: and above it, those of order at most this, plus every normal subgroup.
+SMALL_SUBGROUP_ORDER = 24
+
+
+@dataclass(frozen=True)
+class Match:
+    """A group G and the subgroup classes H ≅ N in it that reproduce the data."""
+
+    group: Group
+    positions: tuple[int, ...]  # indices into group.subgroups
+    branching: np.ndarray = field(repr=False)  # M for the first class, N's irreducibles in the query's labelling
+
+    def to_json(self) -> dict:
+        G = self.group
+        return {
+            "id": list(G.id),
+            "name": G.name,
+            "subgroup_classes": [
+                {"position": j, "conjugates": G.subgroups[j].length, "normal": G.subgroups[j].normal}
+                for j in self.positions
+            ],
+            "degrees": list(G.degrees),
+            "branching": self.branching.tolist(),
+        }
+
+
+# ---------------------------------------------------------------------------
+# Aut(N) acting on Irr(N)
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Chain:
+    base: tuple[int, ...]
+    transversals: tuple[tuple[np.ndarray, ...], ...]
+
+
+@lru_cache(maxsize=512)
+def automorphism_action(N: Group) -> tuple[tuple[int, ...], ...]:
+    """Generators of Aut(N)'s action on Irr(N): a ↦ (χ_i ↦ χ_i ∘ a⁻¹) as index permutations."""
+    rows = {row: i for i, row in enumerate(_hashable_rows(N))}
+    gens = []
+    for alpha in N.aut_class_generators:
+        perm = []
+        for row in _hashable_rows(N):
+            moved = [None] * len(row)
+            for c, v in enumerate(row):
+                moved[alpha[c]] = v
+            perm.append(rows[tuple(moved)])
+        gens.append(tuple(perm))
+    return tuple(gens)
+
+
+def _hashable_rows(N: Group):
+    # GAP writes each value in its Zumbroich basis, a basis: equal values, equal storage
+    def frozen(v):
+        return v if isinstance(v, int) else tuple(tuple(t) for t in v)
+
+    return [tuple(frozen(v) for v in row) for row in N.table.values]
+
+
+@lru_cache(maxsize=512)
+def _stabilizer_chain(N: Group) -> _Chain:
+    k = N.nclasses
+    gens = [g for g in automorphism_action(N) if list(g) != list(range(k))]
+    if not gens:
+        return _Chain((), ())
+    P = PermutationGroup([Permutation(list(g)) for g in gens])
+    P.schreier_sims()
+    transversals = tuple(
+        tuple(np.array(u.array_form, dtype=np.int64) for u in level.values()) for level in P.basic_transversals
+    )
+    return _Chain(tuple(P.base), transversals)
+
+
+def find_relabelling(N: Group, partial_ok, full_ok) -> np.ndarray | None:
+    """An element π of Aut(N)'s image on Irr(N) with full_ok(π), or None.
+
+    Every element is t_1 ∘ … ∘ t_m with t_j from the j-th basic transversal, and the prefix
+    fixes the images of the first j base points, so partial_ok(points, π) prunes early.
+    """
+    chain = _stabilizer_chain(N)
+    identity = np.arange(N.nclasses)
+
+    def walk(level: int, g: np.ndarray):
+        if level == len(chain.base):
+            return g if full_ok(g) else None
+        points = chain.base[: level + 1]
+        for u in chain.transversals[level]:
+            h = g[u]
+            if partial_ok(points, h):
+                found = walk(level + 1, h)
+                if found is not None:
+                    return found
+        return None
+
+    return walk(0, identity)
+
+
+# ---------------------------------------------------------------------------
+# validation
+# ---------------------------------------------------------------------------
+def check_ramp(R, size: int) -> np.ndarray:
+    """R as an integer array, or a SymbootInputError naming what is wrong with it."""
+    try:
+        arr = np.array(R, dtype=object)
+    except Exception:  # noqa: BLE001 - any unreadable input is the user's error
+        raise SymbootInputError("the ramp matrix is not a matrix") from None
+    if arr.ndim != 2 or arr.shape != (size, size):
+        raise SymbootInputError(
+            f"the ramp matrix must be {size}×{size} (one row per irreducible of N), got shape {arr.shape}"
+        )
+    if not all(isinstance(x, (int, np.integer)) and not isinstance(x, bool) for x in arr.flat):
+        raise SymbootInputError("the ramp matrix must have integer entries")
+    arr = arr.astype(np.int64)
+    if (arr < 0).any():
+        raise SymbootInputError("the ramp matrix has a negative entry")
+    if not np.array_equal(arr, arr.T):
+        raise SymbootInputError("the ramp matrix is not symmetric")
+    return arr
+
+
+def check_branching(M, size: int) -> np.ndarray:
+    try:
+        arr = np.array(M, dtype=object)
+    except Exception:  # noqa: BLE001
+        raise SymbootInputError("the branching matrix is not a matrix") from None
+    if arr.ndim != 2 or arr.shape[1] != size or arr.shape[0] == 0:
+        raise SymbootInputError(
+            f"the branching matrix needs {size} columns (one per irreducible of N), got shape {arr.shape}"
+        )
+    if not all(isinstance(x, (int, np.integer)) and not isinstance(x, bool) for x in arr.flat):
+        raise SymbootInputError("the branching matrix must have integer entries")
+    arr = arr.astype(np.int64)
+    if (arr < 0).any():
+        raise SymbootInputError("the branching matrix has a negative entry")
+    return arr
+
+
+def reciprocity_index(R: np.ndarray, dims) -> int | None:
+    """[G:N] from R n = [G:N] n, or None when n is not an eigenvector with integer eigenvalue."""
+    n = np.asarray(dims, dtype=np.int64)
+    Rn = R @ n
+    if Rn[0] % n[0]:
+        return None
+    index = int(Rn[0] // n[0])
+    return index if index > 0 and np.array_equal(Rn, index * n) else None
+
+
+# ---------------------------------------------------------------------------
+# the query
+# ---------------------------------------------------------------------------
+def identify(N, ramp=None, census=None, labels=None, max_group_order=None) -> list[Match]:
+    """Every stored G ⊃ H ≅ N whose branching reproduces the data.
+
+    Parameters
+    ----------
+    N : Group or id/name
+        The known subgroup.
+    ramp : (r, r) array_like, optional
+        Ramp matrix R = MᵀM, rows/columns in the query's labelling of Irr(N).
+    census : (k, r) array_like, optional
+        Branching matrix M up to row order (exactly one of ramp / census).
+    labels : sequence of int, optional
+        labels[u] = groupdb index of the irreducible the query calls u (identity if omitted;
+        see groupdb.abelian for charge vectors).
+    max_group_order : int, optional
+        Upper bound on |G| (default: the database's coverage).
+
+    Returns
+    -------
+    list of Match, ordered by group id.
+
+    Examples
+    --------
+    >>> [m.group.name for m in identify("C3", ramp=[[2, 0, 0], [0, 1, 1], [0, 1, 1]])]
+    ['S3']
+    """
+    N = load(N)
+    r = N.nclasses
+    labels = tuple(range(r)) if labels is None else tuple(labels)
+    if sorted(labels) != list(range(r)):
+        raise SymbootInputError("the labelling of N's irreducibles is not a permutation")
+    if (ramp is None) == (census is None):
+        raise SymbootInputError("give exactly one of a ramp matrix and a branching matrix")
+    cap = max_order() if max_group_order is None else int(max_group_order)
+    if cap > max_order():
+        raise SymbootInputError(f"--max-order {cap} exceeds the database's coverage ({max_order()})")
+
+    inverse = np.argsort(labels)  # groupdb index -> query index
+    if census is not None:
+        M = check_branching(census, r)[:, inverse]  # columns now in groupdb order
+        R = M.T @ M
+        rows_wanted = Counter(map(tuple, M.tolist()))
+    else:
+        R = check_ramp(ramp, r)[np.ix_(inverse, inverse)]
+        rows_wanted = None
+
+    index = reciprocity_index(R, N.degrees)
+    if index is None or index * N.order > cap:
+        return []
+    order = index * N.order
+    if order > FULL_LATTICE_ORDER and N.order > SMALL_SUBGROUP_ORDER:
+        raise SymbootInputError(
+            f"subgroups of order {N.order} in groups of order {order} are stored only when normal "
+            f"(coverage: every subgroup class for |G| ≤ {FULL_LATTICE_ORDER}, classes of order ≤ "
+            f"{SMALL_SUBGROUP_ORDER} and normal subgroups above), so this answer would be incomplete"
+        )
+
+    matches = []
+    for gid, positions in embeddings(N.id, order, ramp_key(R)):
+        G = load_id(*gid)
+        hits, first_M = [], None
+        for j in positions:
+            M_H = branching(G, G.subgroups[j], N)
+            pi = _match(N, M_H, R, rows_wanted)
+            if pi is not None:
+                hits.append(j)
+                if first_M is None:
+                    first_M = M_H[:, pi][:, list(labels)]
+        if hits:
+            matches.append(Match(G, tuple(hits), first_M))
+    return matches
+
+
+def _match(N: Group, M_H: np.ndarray, R: np.ndarray, rows_wanted: Counter | None) -> np.ndarray | None:
+    R_H = M_H.T @ M_H
+
+    def ramp_partial(points, pi) -> bool:
+        b = points[-1]
+        return all(R_H[pi[a], pi[b]] == R[a, b] for a in points)
+
+    def full(pi) -> bool:
+        if not np.array_equal(R_H[np.ix_(pi, pi)], R):
+            return False
+        return rows_wanted is None or Counter(map(tuple, M_H[:, pi].tolist())) == rows_wanted
+
+    if rows_wanted is None:
+        return find_relabelling(N, ramp_partial, full)
+
+    def census_partial(points, pi) -> bool:
+        if not ramp_partial(points, pi):
+            return False
+        cols = list(points)
+        have = Counter(map(tuple, M_H[:, pi[cols]].tolist()))
+        want = Counter()
+        for row, count in rows_wanted.items():
+            want[tuple(row[c] for c in cols)] += count
+        return have == want
+
+    return find_relabelling(N, census_partial, full)

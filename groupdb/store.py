@@ -1,0 +1,149 @@
+"""Access to the bundled database file (SQLite, standard library; no GAP at run time).
+
+The file is data/groupdb/groupdb.sqlite in the source tree, or the path in the
+environment variable SYMBOOT_GROUPDB. Tables (written by groupdb/build/pack.py):
+
+* ``meta(key, value)`` — provenance: GAP version, coverage, checksums;
+* ``groups(g_order, g_idx, name, name_key, nclasses, degrees, class_sizes, data)`` —
+  ``data`` is the zlib-compressed JSON record that :meth:`Group.from_record` reads;
+* ``embeddings(s_order, s_idx, g_order, g_idx, ramp_key, positions)`` — for each group G
+  and isomorphism type of subgroup, the subgroup classes (positions in G.subgroups)
+  grouped by an invariant of their ramp matrix MᵀM (see :func:`ramp_key`).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+import zlib
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from groupdb.errors import SymbootInputError
+from groupdb.group import Group
+from groupdb.names import name_key, parse_id
+
+_DEFAULT = Path(__file__).resolve().parents[1] / "data" / "groupdb" / "groupdb.sqlite"
+_local = threading.local()
+
+
+def database_path() -> Path:
+    return Path(os.environ.get("SYMBOOT_GROUPDB", _DEFAULT))
+
+
+def connection() -> sqlite3.Connection:
+    """A read-only connection (one per thread)."""
+    path = database_path()
+    con = getattr(_local, "con", None)
+    if con is None or getattr(_local, "path", None) != path:
+        if not path.exists():
+            raise SymbootInputError(f"group database not found at {path} (run `make groupdb-data`)")
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        _local.con, _local.path = con, path
+    return con
+
+
+@lru_cache(maxsize=None)
+def meta() -> dict[str, str]:
+    return dict(connection().execute("SELECT key, value FROM meta"))
+
+
+@lru_cache(maxsize=None)
+def max_order() -> int:
+    return int(meta()["max_order"])
+
+
+@lru_cache(maxsize=None)
+def number_of_groups(order: int) -> int:
+    (n,) = connection().execute("SELECT COUNT(*) FROM groups WHERE g_order = ?", (order,)).fetchone()
+    return n
+
+
+@lru_cache(maxsize=8192)
+def load_id(order: int, idx: int) -> Group:
+    """The group SmallGroup(order, idx)."""
+    if order < 1 or order > max_order():
+        raise SymbootInputError(f"order {order} is outside the database (1..{max_order()})")
+    row = connection().execute(
+        "SELECT data FROM groups WHERE g_order = ? AND g_idx = ?", (order, idx)
+    ).fetchone()
+    if row is None:
+        raise SymbootInputError(
+            f"there is no group [{order},{idx}]: order {order} has {number_of_groups(order)} groups"
+        )
+    return Group.from_record(json.loads(zlib.decompress(row[0])))
+
+
+def load(key) -> Group:
+    """A group by id ((6, 1), [6, 1], "[6,1]", "6,1") or by name/alias ("S3", "Z2xZ2").
+
+    Examples
+    --------
+    >>> load("Z2xZ2").id
+    (4, 2)
+    >>> load([8, 4]).name
+    'Q8'
+    """
+    if isinstance(key, Group):
+        return key
+    if isinstance(key, (tuple, list)):
+        if len(key) != 2 or not all(isinstance(x, (int, np.integer)) for x in key):
+            raise SymbootInputError(f"a group id is [order, index], got {list(key)}")
+        return load_id(int(key[0]), int(key[1]))
+    if not isinstance(key, str):
+        raise SymbootInputError(f"cannot read a group from {key!r}")
+    parsed = parse_id(key)
+    if parsed:
+        return load_id(*parsed)
+    rows = connection().execute(
+        "SELECT g_order, g_idx FROM groups WHERE name_key = ? ORDER BY g_order, g_idx", (name_key(key),)
+    ).fetchall()
+    if not rows:
+        raise SymbootInputError(f"unknown group name {key!r} (try an id like [6,1], or `symboot groups list`)")
+    if len(rows) > 1:
+        ids = ", ".join(f"[{o},{i}]" for o, i in rows)
+        raise SymbootInputError(f"the name {key!r} is ambiguous: {ids}; give an id")
+    return load_id(*rows[0])
+
+
+def ids_of_order(order: int) -> list[tuple[int, int]]:
+    return [(order, i) for i in range(1, number_of_groups(order) + 1)]
+
+
+def ids_by_fingerprint(degrees, class_sizes=None) -> list[tuple[int, int]]:
+    """Groups whose sorted irreducible degrees (and, if given, sorted class sizes) match."""
+    query = "SELECT g_order, g_idx FROM groups WHERE degrees = ?"
+    args = [fingerprint(degrees)]
+    if class_sizes is not None:
+        query += " AND class_sizes = ?"
+        args.append(fingerprint(class_sizes))
+    return [tuple(r) for r in connection().execute(query + " ORDER BY g_order, g_idx", args)]
+
+
+def fingerprint(values) -> str:
+    return ",".join(str(int(v)) for v in sorted(values))
+
+
+def ramp_key(R) -> int:
+    """An invariant of a symmetric matrix under simultaneous permutation of rows and columns
+    (sorted diagonal, sorted off-diagonal entries), hashed to a signed 63-bit integer."""
+    R = np.asarray(R, dtype=np.int64)
+    iu = np.triu_indices(len(R), 1)
+    text = f"{sorted(np.diag(R).tolist())}|{sorted(R[iu].tolist())}"
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big") >> 1
+
+
+def embeddings(sub_id, order: int, key: int | None = None) -> list[tuple[tuple[int, int], list[int]]]:
+    """[(G id, [subgroup positions]), ...] for groups of this order with a subgroup class
+    isomorphic to sub_id (and ramp invariant `key`, if given)."""
+    query = "SELECT g_order, g_idx, positions FROM embeddings WHERE s_order = ? AND s_idx = ? AND g_order = ?"
+    args = [sub_id[0], sub_id[1], order]
+    if key is not None:
+        query += " AND ramp_key = ?"
+        args.append(key)
+    rows = connection().execute(query + " ORDER BY g_idx", args).fetchall()
+    return [((o, i), json.loads(pos)) for o, i, pos in rows]
