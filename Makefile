@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(VENV)/bin/symboot groups query --cyclic 3 --ramp '[[2,0,0],[0,1,1],[0,1,1]]' --max-order 100
+	$(VENV)/bin/symboot solve data/examples/s3_over_c3.json
 	$(VENV)/bin/symboot groups show S3
 
 test: $(STAMP)

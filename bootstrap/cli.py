@@ -31,14 +31,12 @@ def main() -> None:
 
 
 def _register() -> None:
+    from bootstrap.commands import commands as bootstrap_commands
+    from ed.cli import commands as ed_commands
     from groupdb.cli import groups
 
     main.add_command(groups)
-    try:  # TODO(lead): drop the guard once ed/cli.py lands
-        from ed.cli import commands as ed_commands
-    except ImportError:
-        ed_commands = []
-    for cmd in ed_commands:
+    for cmd in [*bootstrap_commands, *ed_commands]:
         main.add_command(cmd)
 
 

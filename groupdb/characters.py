@@ -50,11 +50,17 @@ def branching(G: Group, sub: SubgroupClass, H: Group) -> np.ndarray:
     """
     if tuple(sub.id) != H.id:
         raise ValueError(f"subgroup class is {sub.id}, table given for {H.id}")
+    return branching_batch(G, H, np.array([sub.fusion]))[0]
+
+
+def branching_batch(G: Group, H: Group, fusions: np.ndarray) -> np.ndarray:
+    """Branching matrices (s × k_G × k_H) for s class fusions of the same subgroup type H."""
     p, w, wH = _embedding(G, H)
-    restricted = _modular(G, p, w)[:, list(sub.fusion)]
+    restricted = _modular(G, p, w)[:, fusions]  # k_G × s × k_H
     weighted_conj = _modular(H, p, pow(wH, -1, p)) * np.array(H.class_sizes, dtype=np.int64) % p
-    sums = matmul_mod(restricted, weighted_conj.T, p)
-    return centered(sums * pow(H.order, -1, p) % p, p)
+    kG, s, kH = restricted.shape
+    sums = matmul_mod(restricted.reshape(kG * s, kH), weighted_conj.T, p).reshape(kG, s, kH)
+    return centered(sums * pow(H.order, -1, p) % p, p).transpose(1, 0, 2)
 
 
 def induced(G: Group, sub: SubgroupClass, H: Group) -> np.ndarray:
@@ -140,42 +146,52 @@ def certify_subgroups(G: Group, load) -> dict[int, list[str]]:
     For each subgroup class: identity into identity, element orders kept, no G-class
     overfilled, and every restricted irreducible a non-negative integer combination of the
     subgroup's irreducibles (Σ_μ M ψ_μ = Res χ checked in every Galois embedding, exact)
-    whose degrees add up. `load` maps a SmallGroups id to its Group.
+    whose degrees add up. `load` maps a SmallGroups id to its Group. Classes of the same
+    isomorphism type are checked together (one array operation per type).
     """
-    failures = {}
+    failures: dict[int, list[str]] = {}
     p, w0 = G.modular_prime
     CG = G.table.coefficients()
     exps = unit_exponents(G.exponent)
     G_images = [G.table.modular(p, pow(w0, a, p), CG) for a in exps]
-    H_images = {}
+    orders_G, sizes_G = np.array(G.element_orders), np.array(G.class_sizes)
+    degrees_G = np.array(G.degrees)
+    by_type: dict[tuple[int, int], list[SubgroupClass]] = {}
     for sub in G.subgroups:
-        H = load(sub.id)
-        problems = []
-        fus = list(sub.fusion)
-        if len(fus) != H.nclasses:
-            failures[sub.position] = [f"fusion has {len(fus)} entries for {H.nclasses} classes"]
+        by_type.setdefault(sub.id, []).append(sub)
+
+    def fail(sub, text):
+        failures.setdefault(sub.position, []).append(text)
+
+    for sid, subs in by_type.items():
+        H = load(sid)
+        good = [s for s in subs if len(s.fusion) == H.nclasses]
+        for s in subs:
+            if len(s.fusion) != H.nclasses:
+                fail(s, f"fusion has {len(s.fusion)} entries for {H.nclasses} classes")
+        if not good:
             continue
-        if fus[0] != 0:
-            problems.append("identity does not fuse into the identity class")
-        if any(H.element_orders[c] != G.element_orders[fus[c]] for c in range(H.nclasses)):
-            problems.append("fusion changes element orders")
-        filled = np.bincount(fus, weights=H.class_sizes, minlength=G.nclasses)
-        if (filled > np.array(G.class_sizes)).any():
-            problems.append("more elements fuse into a class than it has")
-        M = branching(G, sub, H)
-        if (M < 0).any():
-            problems.append("a restriction has a negative multiplicity")
-        if not np.array_equal(M @ np.array(H.degrees), np.array(G.degrees)):
-            problems.append("restricted degrees do not add up")
-        if sub.id not in H_images:
-            CH = H.table.coefficients()
-            step = G.exponent // H.exponent
-            H_images[sub.id] = [H.table.modular(p, pow(w0, a * step, p), CH) for a in exps]
+        F = np.array([s.fusion for s in good])  # s × k_H
+        filled = np.zeros((len(good), G.nclasses))
+        np.add.at(filled, (np.arange(len(good))[:, None], F), np.array(H.class_sizes)[None, :])
+        M = branching_batch(G, H, F)  # s × k_G × k_H
+        flags = {
+            "identity does not fuse into the identity class": F[:, 0] != 0,
+            "fusion changes element orders": (orders_G[F] != np.array(H.element_orders)).any(axis=1),
+            "more elements fuse into a class than it has": (filled > sizes_G).any(axis=1),
+            "a restriction has a negative multiplicity": (M < 0).any(axis=(1, 2)),
+            "restricted degrees do not add up": (M @ np.array(H.degrees) != degrees_G).any(axis=1),
+        }
+        CH = H.table.coefficients()
+        step = G.exponent // H.exponent
         Mp = M % p
-        for a, A_G, A_H in zip(exps, G_images, H_images[sub.id]):
-            if not np.array_equal(matmul_mod(Mp, A_H, p), A_G[:, fus]):
-                problems.append(f"restrictions are not integer combinations (embedding ζ ↦ ζ^{a})")
-                break
-        if problems:
-            failures[sub.position] = problems
+        exact = np.zeros(len(good), dtype=bool)
+        for a, A_G in zip(exps, G_images):
+            A_H = H.table.modular(p, pow(w0, a * step, p), CH)
+            lhs = matmul_mod(Mp.reshape(-1, H.nclasses), A_H, p).reshape(M.shape)
+            exact |= (lhs != A_G[:, F].transpose(1, 0, 2)).any(axis=(1, 2))
+        flags["restrictions are not integer combinations of the subgroup's irreducibles"] = exact
+        for text, bad in flags.items():
+            for j in np.flatnonzero(bad):
+                fail(good[j], text)
     return failures

@@ -12,7 +12,8 @@ from groupdb.group import Group
 from groupdb.query import identify
 
 
-def _matrix_option(text: str | None, what: str):
+def json_option(text: str | None, what: str):
+    """A command-line option holding JSON (None when absent), or a SymbootInputError."""
     if text is None:
         return None
     try:
@@ -146,8 +147,8 @@ def query(cyclic, abelian, subgroup, ramp, census, max_order, as_json) -> None:
         raise SymbootInputError("give exactly one of --ramp and --census")
     matches = identify(
         N,
-        ramp=_matrix_option(ramp, "--ramp"),
-        census=_matrix_option(census, "--census"),
+        ramp=json_option(ramp, "--ramp"),
+        census=json_option(census, "--census"),
         labels=labels,
         max_group_order=max_order,
     )
@@ -168,4 +169,7 @@ def info() -> None:
     meta = store.meta()
     for key in ("coverage", "groups", "subgroup_classes", "gap", "built", "generator"):
         click.echo(f"{key}: {meta.get(key, '?')}")
+    nameless = json.loads(meta.get("nameless", "[]"))
+    if nameless:
+        click.echo(f"structure names pending (groupdb/build/names.g): {len(nameless)} groups, e.g. {nameless[:3]}")
     click.echo(f"file: {store.database_path()}")

@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
-from sympy.combinatorics import Permutation, PermutationGroup
-
 from groupdb.characters import branching
 from groupdb.errors import SymbootInputError
 from groupdb.group import Group
@@ -92,6 +90,8 @@ def _stabilizer_chain(N: Group) -> _Chain:
     gens = [g for g in automorphism_action(N) if list(g) != list(range(k))]
     if not gens:
         return _Chain((), ())
+    from sympy.combinatorics import Permutation, PermutationGroup  # 0.3 s to import: only when needed
+
     P = PermutationGroup([Permutation(list(g)) for g in gens])
     P.schreier_sims()
     transversals = tuple(
@@ -127,40 +127,41 @@ def find_relabelling(N: Group, partial_ok, full_ok) -> np.ndarray | None:
 # ---------------------------------------------------------------------------
 # validation
 # ---------------------------------------------------------------------------
-def check_ramp(R, size: int) -> np.ndarray:
-    """R as an integer array, or a SymbootInputError naming what is wrong with it."""
+def _integer_matrix(data, what: str) -> np.ndarray:
+    """A 2-D array of non-negative integers, or a SymbootInputError naming what is wrong."""
     try:
-        arr = np.array(R, dtype=object)
+        arr = np.array(data, dtype=object)
     except Exception:  # noqa: BLE001 - any unreadable input is the user's error
-        raise SymbootInputError("the ramp matrix is not a matrix") from None
-    if arr.ndim != 2 or arr.shape != (size, size):
+        raise SymbootInputError(f"the {what} is not a matrix") from None
+    if arr.ndim != 2 or arr.size == 0:
+        raise SymbootInputError(f"the {what} must be a non-empty matrix, got shape {arr.shape}")
+    if not all(isinstance(x, (int, np.integer)) and not isinstance(x, bool) for x in arr.flat):
+        raise SymbootInputError(f"the {what} must have integer entries")
+    arr = arr.astype(np.int64)
+    if (arr < 0).any():
+        raise SymbootInputError(f"the {what} has a negative entry")
+    return arr
+
+
+def check_ramp(R, size: int) -> np.ndarray:
+    """R as a symmetric non-negative integer array indexed by N's irreducibles."""
+    arr = _integer_matrix(R, "ramp matrix")
+    if arr.shape != (size, size):
         raise SymbootInputError(
             f"the ramp matrix must be {size}×{size} (one row per irreducible of N), got shape {arr.shape}"
         )
-    if not all(isinstance(x, (int, np.integer)) and not isinstance(x, bool) for x in arr.flat):
-        raise SymbootInputError("the ramp matrix must have integer entries")
-    arr = arr.astype(np.int64)
-    if (arr < 0).any():
-        raise SymbootInputError("the ramp matrix has a negative entry")
     if not np.array_equal(arr, arr.T):
         raise SymbootInputError("the ramp matrix is not symmetric")
     return arr
 
 
 def check_branching(M, size: int) -> np.ndarray:
-    try:
-        arr = np.array(M, dtype=object)
-    except Exception:  # noqa: BLE001
-        raise SymbootInputError("the branching matrix is not a matrix") from None
-    if arr.ndim != 2 or arr.shape[1] != size or arr.shape[0] == 0:
+    """M as a non-negative integer array with one column per irreducible of N."""
+    arr = _integer_matrix(M, "branching matrix")
+    if arr.shape[1] != size:
         raise SymbootInputError(
             f"the branching matrix needs {size} columns (one per irreducible of N), got shape {arr.shape}"
         )
-    if not all(isinstance(x, (int, np.integer)) and not isinstance(x, bool) for x in arr.flat):
-        raise SymbootInputError("the branching matrix must have integer entries")
-    arr = arr.astype(np.int64)
-    if (arr < 0).any():
-        raise SymbootInputError("the branching matrix has a negative entry")
     return arr
 
 

@@ -42,3 +42,27 @@ def run_gap(script: str, timeout: float = 900) -> list:
         if line.startswith("@@ "):
             out.append(json.loads(line[3:]))
     return out
+
+
+def match_rows(G, irr) -> list[int]:
+    """GAP's irreducible i of G, given as CoeffsCyc lists over ζ_e (e = exp G), is groupdb's row
+    match[i]. GAP's order of Irr is not reproducible between sessions (its classes are), so
+    every comparison with a live GAP goes through this. Asserts a bijection, i.e. that the
+    tables agree exactly up to the order of their rows."""
+    from groupdb.cyclotomic import Cyclotomic
+
+    e = G.exponent
+    theirs = [[Cyclotomic.from_pairs([[k, c] for k, c in enumerate(v) if c], e) for v in row] for row in irr]
+    ours = G.table.exact()
+    match = [next((j for j, mine in enumerate(ours) if all(a == b for a, b in zip(mine, row))), -1) for row in theirs]
+    assert sorted(match) == list(range(G.nclasses)), f"{G.id}: GAP's table differs from the stored one"
+    return match
+
+
+def relabel_square(R, match) -> list[list[int]]:
+    """A matrix indexed by GAP's irreducibles, re-indexed by groupdb's (see match_rows)."""
+    out = [[0] * len(match) for _ in match]
+    for a, ra in enumerate(R):
+        for b, x in enumerate(ra):
+            out[match[a]][match[b]] = x
+    return out

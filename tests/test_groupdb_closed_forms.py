@@ -1,7 +1,6 @@
 """groupdb against closed forms that owe nothing to GAP or to this code."""
 from __future__ import annotations
 
-import itertools
 import math
 
 import numpy as np

@@ -22,11 +22,17 @@
 #############################################################################
 
 ## HAP (Debian gap-hap) computes Schur multipliers where the library's coset
-## enumeration in AbelianInvariantsMultiplier runs out of space (e.g. [192,198]).
+## enumeration in AbelianInvariantsMultiplier runs out of space (e.g. [192,198]);
+## where HAP itself fails (e.g. [120,23]) the library method is used.
 LoadPackage("hap");
 SchurMultiplierInvariants := function(G)
+    local hap;
     if Size(G) <= 100 then return AbelianInvariantsMultiplier(G); fi;
-    return AbelianInvariantsOfList(GroupHomology(G, 2));
+    BreakOnError := false;
+    hap := CALL_WITH_CATCH(GroupHomology, [G, 2]);
+    BreakOnError := true;
+    if hap[1] = true then return AbelianInvariantsOfList(hap[2]); fi;
+    return AbelianInvariantsMultiplier(G);
 end;
 
 JsonString := function(s)
@@ -140,6 +146,15 @@ KeepSubgroup := function(n, cls)
     return Size(Representative(cls)) <= 24 or Size(cls) = 1 and IsNormal(ActingDomain(cls), Representative(cls));
 end;
 
+## StructureDescription costs seconds for many groups of order 128 and 192 (6 s for
+## [128,2300], against 2 s for everything else); orders listed in NAMES_LATER get an
+## empty name here and their names from names.g, merged by pack.py.
+if not IsBound(NAMES_LATER) then NAMES_LATER := []; fi;
+StructureName := function(G)
+    if Size(G) in NAMES_LATER then return ""; fi;
+    return StructureDescription(G);
+end;
+
 GroupRecord := function(n, i)
     local can, G, tbl, ccl, e, primes, pm, p, A, cl, autperms, subs, r;
     can := CanonicalData([n, i]);
@@ -161,7 +176,7 @@ GroupRecord := function(n, i)
     subs := List(Filtered(ConjugacyClassesSubgroups(G), c -> KeepSubgroup(n, c)),
                  c -> SubgroupRecord(G, cl, c));
     r := rec(id := [n, i],
-             name := StructureDescription(G),
+             name := StructureName(G),
              exponent := e,
              abelian := IsAbelian(G),
              nilpotent := IsNilpotentGroup(G),
@@ -178,13 +193,21 @@ GroupRecord := function(n, i)
     return r;
 end;
 
+## Resumes an interrupted order: START lists [n, first i] pairs (the build script
+## counts the lines of a leftover .part file).  The cache of canonical tables is
+## dropped every 25 groups: a heap of many GB makes GAP's garbage collector the
+## bottleneck (the order-128 run slowed down tenfold).
+if not IsBound(START) then START := []; fi;
 ExportOrder := function(n)
-    local file, out, i;
+    local file, out, i, first;
     file := Concatenation(OUTDIR, "order_", String(n), ".jsonl.part");
-    out := OutputTextFile(file, false);
+    first := First(START, x -> x[1] = n);
+    if first = fail then first := 1; else first := first[2]; fi;
+    out := OutputTextFile(file, first > 1);
     SetPrintFormattingStatus(out, false);
-    for i in [1..NumberSmallGroups(n)] do
+    for i in [first..NumberSmallGroups(n)] do
         AppendTo(out, Json(GroupRecord(n, i)), "\n");
+        if i mod 25 = 0 then CANON := rec(); fi;
     od;
     CloseStream(out);
     Exec(Concatenation("mv ", file, " ", OUTDIR, "order_", String(n), ".jsonl"));

@@ -19,7 +19,9 @@ import zlib
 from collections import defaultdict
 from pathlib import Path
 
-from groupdb.characters import branching
+import numpy as np
+
+from groupdb.characters import branching_batch
 from groupdb.group import Group
 from groupdb.names import name_key
 from groupdb.store import fingerprint, ramp_key
@@ -39,6 +41,19 @@ def _zero_based(rec: dict) -> dict:
     return rec
 
 
+def read_names(rawdir: Path, sums: dict[str, str]) -> dict[tuple[int, int], str]:
+    """Structure names from names.g's output (orders export.g left nameless)."""
+    names = {}
+    for path in sorted(rawdir.glob("names_*.jsonl")):
+        data = path.read_bytes()
+        sums[path.name] = hashlib.sha256(data).hexdigest()
+        for line in data.decode().splitlines():
+            if line.strip():
+                gid, name = json.loads(line)
+                names[tuple(gid)] = name
+    return names
+
+
 def read_raw(rawdir: Path) -> tuple[dict[int, list[dict]], dict[str, str]]:
     records, sums = {}, {}
     for path in sorted(rawdir.glob("order_*.jsonl"), key=lambda p: int(p.stem.split("_")[1])):
@@ -49,6 +64,11 @@ def read_raw(rawdir: Path) -> tuple[dict[int, list[dict]], dict[str, str]]:
         if [r["id"] for r in recs] != [[n, i] for i in range(1, len(recs) + 1)]:
             raise SystemExit(f"pack: {path.name} does not list groups [{n},1..] in order")
         records[n] = recs
+    names = read_names(rawdir, sums)
+    for recs in records.values():
+        for rec in recs:
+            if not rec["name"]:
+                rec["name"] = names.get(tuple(rec["id"]), "")
     return records, sums
 
 
@@ -65,6 +85,7 @@ def pack(rawdir: Path, outdir: Path) -> Path:
     if top == 0:
         raise SystemExit(f"pack: no order_1.jsonl in {rawdir}")
     groups = {tuple(r["id"]): Group.from_record(r) for n in range(1, top + 1) for r in records[n]}
+    nameless = sorted(gid for gid, G in groups.items() if not G.name)
 
     outdir.mkdir(parents=True, exist_ok=True)
     target = outdir / "groupdb.sqlite"
@@ -92,9 +113,13 @@ def pack(rawdir: Path, outdir: Path) -> Path:
                  fingerprint(G.class_sizes), zlib.compress(json.dumps(rec, separators=(",", ":")).encode(), 9)),
             )
             classes = defaultdict(list)
+            by_type = defaultdict(list)
             for sub in G.subgroups:
-                M = branching(G, sub, groups[sub.id])
-                classes[(sub.id, ramp_key(M.T @ M))].append(sub.position)
+                by_type[sub.id].append(sub)
+            for sid, subs in by_type.items():
+                Ms = branching_batch(G, groups[sid], np.array([s.fusion for s in subs]))
+                for sub, M in zip(subs, Ms):
+                    classes[(sid, ramp_key(M.T @ M))].append(sub.position)
             con.executemany(
                 "INSERT INTO embeddings VALUES (?,?,?,?,?,?)",
                 [(sid[0], sid[1], n, G.id[1], key, json.dumps(pos)) for (sid, key), pos in classes.items()],
@@ -112,13 +137,15 @@ def pack(rawdir: Path, outdir: Path) -> Path:
         "built": datetime.date.today().isoformat(),
         "generator": "groupdb/build/export.g + groupdb/build/pack.py",
         "raw_sha256": json.dumps(sums, sort_keys=True),
+        "nameless": json.dumps(nameless),
     }
     con.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
     con.commit()
     con.execute("VACUUM")
     con.close()
     tmp.replace(target)
-    provenance = {k: v for k, v in meta.items() if k != "raw_sha256"}
+    provenance = {k: v for k, v in meta.items() if k not in ("raw_sha256", "nameless")}
+    provenance["nameless_groups"] = len(nameless)
     provenance["raw_sha256"] = sums
     provenance["groupdb.sqlite_sha256"] = hashlib.sha256(target.read_bytes()).hexdigest()
     (outdir / "PROVENANCE.json").write_text(json.dumps(provenance, indent=1, sort_keys=True) + "\n")

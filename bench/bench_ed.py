@@ -1,0 +1,190 @@
+"""Benchmarks of ed/ (plain script; results go to bench/RESULTS_ed.md).
+
+    nice -n 10 .venv/bin/python bench/bench_ed.py [--quick]
+
+(1) time per sector: ed.spectra.eigvalsh_block vs numpy.linalg.eigvalsh and
+    scipy.linalg.eigvalsh on the same dense block (D >= 2000), and the whole
+    per-sector job (block build + diagonalisation);
+(2) basis + Hamiltonian construction vs QuSpin, same model and sector
+    (random-coupling open XXZ chain, spin-flip-even sector: dense block at L = 12,
+    sparse sector matrix at L = 18);
+(3) xSFF sums for D = T = 10^4: finufft type 3 vs the dense numpy sum.
+BLAS is pinned to one thread (threadpoolctl) everywhere; peak memory is the
+tracemalloc peak (numpy buffers) of each step, plus the process max RSS.
+"""
+from __future__ import annotations
+
+import argparse
+import platform
+import resource
+import sys
+import time
+import tracemalloc
+
+import numpy as np
+import scipy.linalg as sla
+import scipy.sparse as sp
+from threadpoolctl import threadpool_limits
+
+
+def best_of(f, n=3):
+    ts = []
+    for _ in range(n):
+        t = time.perf_counter()
+        r = f()
+        ts.append(time.perf_counter() - t)
+    return min(ts), r
+
+
+def peak_mb(f):
+    tracemalloc.start()
+    f()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / 2**20
+
+
+def bench_sector(quick):
+    from ed.models import random_g_chain, NAMED_GROUPS
+    from ed.sectors import abelian_sectors
+    from ed.spectra import _job, eigvalsh_block
+
+    gens, _ = NAMED_GROUPS["S3"]
+    L = 7 if quick else 8
+    m = random_g_chain(gens, L, known=[[1, 2, 0]], rng=np.random.default_rng(0))
+    dec = abelian_sectors(m.generators, m.orders)
+    s = dec.sectors[1]
+    block = s.block(m.H)
+    D = block.shape[0]
+    n = 2 if quick else 3
+    t_np, e_np = best_of(lambda: np.linalg.eigvalsh(block), n)
+    t_sc, e_sc = best_of(lambda: sla.eigvalsh(block), n)
+    t_ed, e_ed = best_of(lambda: eigvalsh_block(block.copy(), 1), n)
+    t_job, e_job = best_of(lambda: _job((m.H, s.basis, 1)), n)
+    err = max(np.abs(e_ed - e_np).max(), np.abs(e_job - e_np).max())
+    return dict(D=D, numpy=t_np, scipy=t_sc, ed=t_ed, ed_job=t_job, ratio=t_ed / min(t_np, t_sc),
+                ratio_job=t_job / min(t_np, t_sc), maxdiff=err,
+                mem_ed=peak_mb(lambda: _job((m.H, s.basis, 1))), mem_np=peak_mb(lambda: np.linalg.eigvalsh(block)))
+
+
+def xxz_ours(L, J, Jz, dense=True):
+    from ed.operators import bond_op, onsite_product
+    from ed.sectors import abelian_sectors
+
+    sx = np.array([[0, 1], [1, 0]], dtype=float)
+    sy = np.array([[0, -1j], [1j, 0]])
+    sz = np.diag([1.0, -1.0])
+    H = sp.csr_matrix((2**L, 2**L), dtype=complex)
+    for j in range(L - 1):  # open chain: no translation symmetry to fix
+        H = H + bond_op(J[j] * (np.kron(sx, sx) + np.kron(sy, sy)).real + Jz[j] * np.kron(sz, sz), j, L, 2)
+    dec = abelian_sectors([onsite_product(sx, L)], [2])
+    s = dec.sectors[0]
+    if not dense:
+        V = s.basis
+        return (V.conj().T @ (H @ V)).tocsr(), s.dim
+    return s.block(H), s.dim
+
+
+def xxz_quspin(L, J, Jz, dense=True):
+    from quspin.basis import spin_basis_1d
+    from quspin.operators import hamiltonian
+
+    basis = spin_basis_1d(L, zblock=1, pauli=True)
+    static = [["xx", [[J[j], j, j + 1] for j in range(L - 1)]], ["yy", [[J[j], j, j + 1] for j in range(L - 1)]],
+              ["zz", [[Jz[j], j, j + 1] for j in range(L - 1)]]]
+    H = hamiltonian(static, [], basis=basis, dtype=np.float64, check_symm=False, check_herm=False,
+                    check_pcon=False)
+    return (H.toarray() if dense else H.tocsr()), basis.Ns
+
+
+def bench_construction_sparse(quick):
+    """Same model, sparse sector matrix (no densification), larger L."""
+    L = 14 if quick else 18
+    rng = np.random.default_rng(1)
+    J, Jz = 1 + 0.3 * rng.standard_normal(L), 0.7 + 0.3 * rng.standard_normal(L)
+    try:
+        import quspin  # noqa: F401
+    except ImportError:
+        return dict(L=L, skipped="quspin not installed")
+    xxz_quspin(L, J, Jz, dense=False)  # numba JIT warm-up
+    t_ours, (Ao, Do) = best_of(lambda: xxz_ours(L, J, Jz, dense=False), 3)
+    t_qs, (Aq, Dq) = best_of(lambda: xxz_quspin(L, J, Jz, dense=False), 3)
+    return dict(L=L, D=Do, ours=t_ours, quspin=t_qs, ratio=t_ours / t_qs, nnz=(Ao.nnz, Aq.nnz),
+                mem_ours=peak_mb(lambda: xxz_ours(L, J, Jz, dense=False)),
+                mem_qs=peak_mb(lambda: xxz_quspin(L, J, Jz, dense=False)))
+
+
+def bench_construction(quick):
+    L = 10 if quick else 12
+    rng = np.random.default_rng(1)
+    J, Jz = 1 + 0.3 * rng.standard_normal(L), 0.7 + 0.3 * rng.standard_normal(L)
+    try:
+        import quspin  # noqa: F401
+    except ImportError:
+        return dict(L=L, skipped="quspin not installed")
+    xxz_quspin(L, J, Jz)  # numba JIT warm-up
+    t_ours, (Bo, Do) = best_of(lambda: xxz_ours(L, J, Jz), 3)
+    t_qs, (Bq, Dq) = best_of(lambda: xxz_quspin(L, J, Jz), 3)
+    with threadpool_limits(1):
+        diff = np.abs(np.linalg.eigvalsh(Bo) - np.linalg.eigvalsh(Bq)).max()
+    return dict(L=L, D=Do, ours=t_ours, quspin=t_qs, ratio=t_ours / t_qs, maxdiff=float(diff),
+                mem_ours=peak_mb(lambda: xxz_ours(L, J, Jz)), mem_qs=peak_mb(lambda: xxz_quspin(L, J, Jz)))
+
+
+def bench_xsff(quick):
+    from ed.xsff import filtered_z
+
+    D = T = 10**4
+    rng = np.random.default_rng(2)
+    E = np.sort(rng.standard_normal(D))
+    t = np.geomspace(0.5, 2 * np.pi * D / 2, T)
+    c, w = 0.0, 0.4
+
+    def dense():
+        g = np.exp(-((E - c) ** 2) / (2 * w * w))
+        out = np.empty(T, dtype=complex)
+        for a in range(0, T, 1000):  # 1000 x D chunks: 160 MB at a time
+            out[a:a + 1000] = np.exp(-1j * np.outer(t[a:a + 1000], E)) @ g
+        return out
+
+    t_nu, z_nu = best_of(lambda: filtered_z(E, t, c, w, eps=1e-12), 3)
+    t_de, z_de = best_of(dense, 1 if quick else 2)
+    err = float(np.abs(z_nu - z_de).max() / max(1.0, np.abs(z_de).max()))
+    return dict(D=D, T=T, nufft=t_nu, dense=t_de, speedup=t_de / t_nu, maxrelerr=err,
+                mem_nufft=peak_mb(lambda: filtered_z(E, t, c, w, eps=1e-12)), mem_dense=peak_mb(dense))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="smaller sizes (smoke run)")
+    a = ap.parse_args()
+    print(f"# machine: {platform.machine()}, {platform.processor() or platform.platform()}, "
+          f"python {platform.python_version()}, numpy {np.__version__}")
+    with threadpool_limits(1):
+        r1 = bench_sector(a.quick)
+        print(f"(1) sector D={r1['D']}: numpy {r1['numpy']:.3f}s  scipy {r1['scipy']:.3f}s  "
+              f"ed.eigvalsh_block {r1['ed']:.3f}s  (ratio {r1['ratio']:.3f}); whole job incl. block build "
+              f"{r1['ed_job']:.3f}s (ratio {r1['ratio_job']:.3f}); max |diff| {r1['maxdiff']:.1e}; "
+              f"peak numpy MB: ed job {r1['mem_ed']:.0f}, numpy {r1['mem_np']:.0f}")
+        r2 = bench_construction(a.quick)
+        if "skipped" in r2:
+            print(f"(2) skipped: {r2['skipped']}")
+        else:
+            print(f"(2) XXZ L={r2['L']} even sector D={r2['D']}: ed basis+H {r2['ours']:.3f}s  "
+                  f"QuSpin {r2['quspin']:.3f}s  (ratio {r2['ratio']:.2f}); spectra agree to {r2['maxdiff']:.1e}; "
+                  f"peak MB: ed {r2['mem_ours']:.0f}, QuSpin {r2['mem_qs']:.0f}")
+        r2s = bench_construction_sparse(a.quick)
+        if "skipped" not in r2s:
+            print(f"(2b) XXZ L={r2s['L']} even sector D={r2s['D']}, sparse sector matrix: ed {r2s['ours']:.3f}s  "
+                  f"QuSpin {r2s['quspin']:.3f}s  (ratio {r2s['ratio']:.2f}); nnz {r2s['nnz']}; "
+                  f"peak MB: ed {r2s['mem_ours']:.0f}, QuSpin {r2s['mem_qs']:.0f}")
+        r3 = bench_xsff(a.quick)
+        print(f"(3) xSFF D=T={r3['D']}: finufft {r3['nufft']:.3f}s  dense {r3['dense']:.3f}s  "
+              f"speedup {r3['speedup']:.0f}x  max rel err {r3['maxrelerr']:.1e}; "
+              f"peak MB: finufft {r3['mem_nufft']:.1f}, dense {r3['mem_dense']:.0f}")
+    print(f"max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,190 @@
+"""Naming (SPEC §3 'named' search): every stored group G ⊃ H ≅ N whose branching
+reproduces the data, and the match between abstract candidates and groups.
+
+The named search walks groupdb's embedding index (groups of the order fixed by
+reciprocity with a subgroup class ≅ N; narrowed by the ramp invariant when R is exact)
+and decides each subgroup class exactly with groupdb.query.find_relabelling: an element
+of Aut(N)'s image on Irr(N) mapping the class's branching onto the data (ramp with
+confidence sets, plateau, census) — never by floating point.
+
+>>> from bootstrap.data import parse_data
+>>> d = parse_data({"subgroup": {"cyclic": 3}, "ramp": [[2, 0, 0], [0, 1, 1], [0, 1, 1]]})
+>>> [m.group.name for m in named_search(d, 6)]
+['S3']
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bootstrap.data import SpectralData
+from groupdb.characters import branching
+from groupdb.group import Group
+from groupdb.query import find_relabelling
+from groupdb.store import embeddings, load_id, ramp_key
+
+
+@dataclass(frozen=True)
+class NamedMatch:
+    """A stored group and the subgroup classes ≅ N in it that reproduce the data."""
+
+    group: Group
+    positions: tuple[int, ...]
+    branching: np.ndarray = field(repr=False)  # M for the first class: rows G's irreducibles, user's columns
+
+    def to_json(self) -> dict:
+        G = self.group
+        return {"id": list(G.id), "name": G.name, "subgroup_classes": list(self.positions)}
+
+
+def _groupdb_order(data: SpectralData):
+    """The data re-indexed by groupdb's irreducibles of N (a → user index inv[a])."""
+    inv = data.known.inverse
+    r = data.known.rank
+    ramp = plateau = None
+    if data.ramp is not None:
+        ramp = [[data.ramp[inv[a]][inv[b]] for b in range(r)] for a in range(r)]
+    if data.plateau is not None:
+        plateau = [[data.plateau[inv[a]][inv[b]] for b in range(r)] for a in range(r)]
+    census = None
+    if data.census_rows is not None:
+        census = data.census_rows[:, inv]
+    return ramp, plateau, census
+
+
+def subgroup_matches(data: SpectralData, G: Group, positions) -> list[tuple[int, np.ndarray]]:
+    """(position, M in the user's labelling) for each given class of G that reproduces the data."""
+    K = data.known
+    N = K.group
+    ramp, plateau, census = _groupdb_order(data)
+    want = None
+    if census is not None:
+        want = Counter(map(tuple, census.tolist()))
+        want_set = set(want)
+    out = []
+    for j in positions:
+        M_H = branching(G, G.subgroups[j], N)
+        d = M_H @ np.array(N.degrees)
+        R_H = M_H.T @ M_H
+        P_H = M_H.T @ (d[:, None] * M_H)
+
+        def partial(points, pi):
+            b = points[-1]
+            for a in points:
+                if ramp is not None and int(R_H[pi[a], pi[b]]) not in ramp[a][b]:
+                    return False
+                if plateau is not None and int(P_H[pi[a], pi[b]]) not in plateau[a][b]:
+                    return False
+            if census is not None:
+                cols = list(points)
+                have = Counter(map(tuple, M_H[:, pi[cols]].tolist()))
+                proj = Counter()
+                for row, cnt in want.items():
+                    proj[tuple(row[c] for c in cols)] += cnt
+                if data.census_distinct:
+                    if set(have) != set(proj):
+                        return False
+                elif have != proj:
+                    return False
+            return True
+
+        def full(pi):
+            rr = range(len(pi))
+            if ramp is not None and any(int(R_H[pi[a], pi[b]]) not in ramp[a][b] for a in rr for b in rr):
+                return False
+            if plateau is not None and any(int(P_H[pi[a], pi[b]]) not in plateau[a][b] for a in rr for b in rr):
+                return False
+            if census is not None:
+                have = Counter(map(tuple, M_H[:, pi].tolist()))
+                if data.census_distinct:
+                    return set(have) == want_set
+                return have == want
+            return True
+
+        pi = find_relabelling(N, partial, full)
+        if pi is not None:
+            out.append((j, M_H[:, pi][:, list(K.labels)]))
+    return out
+
+
+def named_search(data: SpectralData, order: int) -> list[NamedMatch]:
+    """Every stored group of this order containing N with the data (exact)."""
+    K = data.known
+    key = None
+    R = data.ramp_exact
+    if R is None and data.census_exact:
+        R = data.census_rows.T @ data.census_rows
+    if R is not None:
+        inv = K.inverse
+        key = ramp_key(R[np.ix_(inv, inv)])
+    out = []
+    for gid, positions in embeddings(K.group.id, order, key):
+        G = load_id(*gid)
+        hits = subgroup_matches(data, G, positions)
+        if hits:
+            out.append(NamedMatch(G, tuple(j for j, _ in hits), hits[0][1]))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# isomorphism of candidates: a permutation of G's irreducibles preserving M and fusion
+# ---------------------------------------------------------------------------
+def ring_isomorphism(M1: np.ndarray, F1: np.ndarray, M2: np.ndarray, F2: np.ndarray,
+                     max_nodes: int = 200000) -> np.ndarray | None:
+    """π with M1[π[i]] = M2[i] and F1[π i, π j, π l] = F2[i, j, l], or None.
+
+    Backtracking; candidates for i are the indices with the same row of M and the same
+    row-invariants of the fusion tensor. Returns None also when max_nodes is exhausted.
+    """
+    k = len(M1)
+    if M1.shape != M2.shape:
+        return None
+
+    def inv(M, F):
+        return [
+            (tuple(M[i]), int(F[i, i, 0]), tuple(sorted(F[i, i].tolist())), tuple(sorted(F[i].sum(axis=0).tolist())))
+            for i in range(k)
+        ]
+
+    I1, I2 = inv(M1, F1), inv(M2, F2)
+    if sorted(I1) != sorted(I2):
+        return None
+    cands = [[a for a in range(k) if I1[a] == I2[i]] for i in range(k)]
+    order = sorted(range(k), key=lambda i: len(cands[i]))
+    pi = [-1] * k
+    used = [False] * k
+    nodes = 0
+
+    def ok(i: int) -> bool:
+        done = [j for j in range(k) if pi[j] >= 0]
+        a = pi[i]
+        for j in done:
+            b = pi[j]
+            for l in done:
+                c = pi[l]
+                if F1[a, b, c] != F2[i, j, l] or F1[b, a, c] != F2[j, i, l] or F1[b, c, a] != F2[j, l, i]:
+                    return False
+        return True
+
+    def rec(t: int) -> bool:
+        nonlocal nodes
+        if t == k:
+            return True
+        i = order[t]
+        for a in cands[i]:
+            if used[a]:
+                continue
+            nodes += 1
+            if nodes > max_nodes:
+                return False
+            pi[i], used[a] = a, True
+            if ok(i) and rec(t + 1):
+                return True
+            pi[i], used[a] = -1, False
+        return False
+
+    if rec(0):
+        return np.array(pi)
+    return None

@@ -1,0 +1,387 @@
+"""The z3 searches of SPEC §3: branching matrices M, then fusion rings per M.
+
+Branchings stay in linear integer arithmetic: the admissible row vectors v are
+enumerated in Python (v_μ² ≤ R_μμ, v_μ v_ν ≤ R_μν, d_v ≤ √|G|, ...) and z3 solves for
+their multiplicities c_v ≥ 0 — a multiset of rows, so relabelling G's irreducibles is
+broken by construction. Fusion coefficients are linear once M is fixed (restriction,
+duality, rigidity); only associativity is quadratic, hence ``SolverFor('QF_NIA')``,
+which the SPEC measured to finish where the default solver hangs.
+
+Each constraint family is guarded by one tracking literal so that an unsat core names
+families (bootstrap.constraints). Every check has the remaining time as its limit; an
+expired limit is reported as incomplete, never as "no solution".
+
+>>> from bootstrap.data import parse_data
+>>> d = parse_data({"subgroup": {"cyclic": 3}, "ramp": [[2, 0, 0], [0, 1, 1], [0, 1, 1]]})
+>>> [M.tolist() for M in enumerate_branchings(d, 2).solutions]
+[[[1, 0, 0], [1, 0, 0], [0, 1, 1]]]
+"""
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import z3
+
+from bootstrap.constraints import (
+    DATA, DIVISIBILITY, FUSION_AXIOMS, FUSION_RESTRICTION, RECIPROCITY, TRIVIAL,
+    Violation, check_divisibility, restricted_products,
+)
+from bootstrap.data import SpectralData
+
+#: cap on row vectors and on solutions per search (beyond it: incomplete)
+MAX_VECTORS = 20000
+MAX_BRANCHINGS = 500
+MAX_RINGS = 200
+
+
+@dataclass
+class SearchResult:
+    """Solutions of one search, whether it finished, and what killed the rest."""
+
+    solutions: list = field(default_factory=list)
+    complete: bool = True
+    reason: str = ""  # why incomplete
+    violations: list[Violation] = field(default_factory=list)  # unsat core / filters, by family
+
+
+def _ms(deadline: float) -> int:
+    return max(1, int((deadline - time.monotonic()) * 1000))
+
+
+def _core_names(solver: z3.Solver, flags: dict[str, z3.BoolRef]) -> list[str]:
+    core = {str(b) for b in solver.unsat_core()}
+    return [name for name, b in flags.items() if str(b) in core]
+
+
+# ---------------------------------------------------------------------------
+# row vectors
+# ---------------------------------------------------------------------------
+def admissible_rows(data: SpectralData, index: int) -> tuple[list[tuple[int, ...]], list[tuple[int, ...]], bool]:
+    """(rows whose dimension divides |G|, rows excluded only by divisibility, complete?)."""
+    K = data.known
+    n = [int(x) for x in K.dims]
+    r = K.rank
+    order = index * K.order
+    dmax = math.isqrt(order)
+    if data.census_rows is not None:
+        cands = sorted({tuple(int(x) for x in row) for row in data.census_rows})
+    else:
+        ub = [math.isqrt(index) for _ in range(r)]  # v_μ² n_μ ≤ v_μ d_v ≤ [G:N] n_μ
+        pair = None
+        if data.ramp is not None:
+            pair = [[max(data.ramp[a][b]) for b in range(r)] for a in range(r)]
+            ub = [min(ub[a], math.isqrt(pair[a][a])) for a in range(r)]
+        pl = None
+        if data.plateau is not None:
+            pl = [[max(data.plateau[a][b]) for b in range(r)] for a in range(r)]
+            ub = [min(ub[a], math.isqrt(pl[a][a])) for a in range(r)]
+        cands = []
+        v = [0] * r
+        complete = True
+
+        def rec(mu: int, dim: int) -> None:
+            nonlocal complete
+            if len(cands) > MAX_VECTORS:
+                complete = False
+                return
+            if mu == r:
+                if dim > 0:
+                    cands.append(tuple(v))
+                return
+            for x in range(ub[mu] + 1):
+                if dim + x * n[mu] > dmax:
+                    break
+                if x and pair is not None and any(v[a] and v[a] * x > pair[a][mu] for a in range(mu)):
+                    break
+                v[mu] = x
+                rec(mu + 1, dim + x * n[mu])
+            v[mu] = 0
+
+        rec(0, 0)
+        if not complete:
+            return [], [], False
+        if pl is not None:
+            # plateau: d_v v_μ v_ν ≤ P_μν
+            def ok(w):
+                d = sum(a * b for a, b in zip(w, n))
+                nz = [a for a in range(r) if w[a]]
+                return all(d * w[a] * w[b] <= pl[a][b] for a in nz for b in nz)
+            cands = [w for w in cands if ok(w)]
+    good, bad = [], []
+    for w in cands:
+        d = sum(a * b for a, b in zip(w, n))
+        (good if order % d == 0 and d * d <= order else bad).append(w)
+    return good, bad, True
+
+
+# ---------------------------------------------------------------------------
+# branchings
+# ---------------------------------------------------------------------------
+def enumerate_branchings(data: SpectralData, index: int, deadline: float | None = None,
+                         max_solutions: int = MAX_BRANCHINGS) -> SearchResult:
+    """Every branching matrix M (up to row order) allowed by the data at this index."""
+    deadline = deadline if deadline is not None else time.monotonic() + 60
+    K = data.known
+    n = [int(x) for x in K.dims]
+    r = K.rank
+    order = index * K.order
+    res = SearchResult()
+    good, bad, complete = admissible_rows(data, index)
+    if not complete:
+        res.complete, res.reason = False, f"more than {MAX_VECTORS} admissible row vectors"
+        return res
+    rows = good + bad
+    dim = [sum(a * b for a, b in zip(w, n)) for w in rows]
+    s = z3.SolverFor("QF_LIA")
+    flags = {f: z3.Bool(f"track:{f}") for f in (DATA, TRIVIAL, RECIPROCITY, DIVISIBILITY)}
+    c = [z3.Int(f"c{i}") for i in range(len(rows))]
+    for x in c:
+        s.add(x >= 0)
+    for i in range(len(good), len(rows)):
+        s.add(z3.Implies(flags[DIVISIBILITY], c[i] == 0))
+    trivial = tuple(1 if mu == 0 else 0 for mu in range(r))
+    if trivial in rows:
+        s.add(z3.Implies(flags[TRIVIAL], c[rows.index(trivial)] >= 1))
+    else:
+        s.add(z3.Implies(flags[TRIVIAL], False))
+
+    def lin(coef):
+        terms = [co * x for co, x in zip(coef, c) if co]
+        return z3.Sum(terms) if terms else z3.IntVal(0)
+
+    for mu in range(r):
+        s.add(z3.Implies(flags[RECIPROCITY], lin([w[mu] * d for w, d in zip(rows, dim)]) == index * n[mu]))
+    s.add(z3.Implies(flags[RECIPROCITY], lin([d * d for d in dim]) == order))
+    for a in range(r):
+        for b in range(a, r):
+            if data.ramp is not None:
+                e = lin([w[a] * w[b] for w in rows])
+                s.add(z3.Implies(flags[DATA], z3.Or([e == v for v in sorted(data.ramp[a][b])])))
+            if data.plateau is not None:
+                e = lin([d * w[a] * w[b] for w, d in zip(rows, dim)])
+                s.add(z3.Implies(flags[DATA], z3.Or([e == v for v in sorted(data.plateau[a][b])])))
+    if data.census_rows is not None:
+        from collections import Counter
+        want = Counter(tuple(int(x) for x in row) for row in data.census_rows)
+        for i, w in enumerate(rows):
+            if data.census_distinct:
+                s.add(z3.Implies(flags[DATA], c[i] >= 1))
+            else:
+                s.add(z3.Implies(flags[DATA], c[i] == want.get(w, 0)))
+    assumptions = list(flags.values())
+    first = True
+    while True:
+        if time.monotonic() >= deadline:
+            res.complete, res.reason = False, "time limit while enumerating branchings"
+            return res
+        s.set("timeout", _ms(deadline))
+        ans = s.check(*assumptions)
+        if ans == z3.unknown:
+            res.complete, res.reason = False, f"z3: {s.reason_unknown()} while enumerating branchings"
+            return res
+        if ans == z3.unsat:
+            if first:
+                names = _core_names(s, flags) or [DATA]
+                res.violations.append(Violation(
+                    names[0] if len(names) == 1 else " + ".join(names),
+                    f"no branching matrix M at [G:N] = {index} satisfies {', '.join(names)} together",
+                ))
+            return res
+        first = False
+        model = s.model()
+        counts = [model.eval(x, model_completion=True).as_long() for x in c]
+        s.add(z3.Or([x != v for x, v in zip(c, counts)]))
+        M = _assemble(rows, counts, r)
+        kills = check_divisibility(M @ np.array(n), order)
+        if kills:
+            res.violations.extend(kills)
+            continue
+        res.solutions.append(M)
+        if len(res.solutions) >= max_solutions:
+            res.complete, res.reason = False, f"more than {max_solutions} branching matrices"
+            return res
+
+
+def _assemble(rows, counts, r) -> np.ndarray:
+    trivial = tuple(1 if mu == 0 else 0 for mu in range(r))
+    out = [trivial]
+    seen_trivial = False
+    for w, cnt in sorted(zip(rows, counts), key=lambda t: (sum(t[0]), [-x for x in t[0]])):
+        for _ in range(cnt):
+            if w == trivial and not seen_trivial:
+                seen_trivial = True
+                continue
+            out.append(w)
+    return np.array(out, dtype=np.int64)
+
+
+# ---------------------------------------------------------------------------
+# fusion rings for one M
+# ---------------------------------------------------------------------------
+def enumerate_fusion_rings(known, M: np.ndarray, deadline: float | None = None,
+                           max_solutions: int = MAX_RINGS) -> SearchResult:
+    """Every commutative fusion ring on G's irreducibles compatible with M (up to relabelling
+    irreducibles with equal rows of M). Row 0 of M is G's trivial irreducible."""
+    deadline = deadline if deadline is not None else time.monotonic() + 60
+    res = SearchResult()
+    k, r = M.shape
+    T = restricted_products(known, M)
+    conj_rows = M[:, known.dual]
+    # upper bounds from restriction: N_ij^l m_lρ ≤ T_ijρ
+    ub = np.full((k, k, k), np.iinfo(np.int64).max // 4, dtype=np.int64)
+    for l in range(k):
+        for rho in range(r):
+            if M[l, rho]:
+                ub[:, :, l] = np.minimum(ub[:, :, l], T[:, :, rho] // M[l, rho])
+    dual_ok = np.array([[np.array_equal(M[j], conj_rows[i]) for j in range(k)] for i in range(k)])
+    ub[:, :, 0] = np.minimum(ub[:, :, 0], dual_ok.astype(np.int64))
+
+    flags = {f: z3.Bool(f"track:{f}") for f in (FUSION_RESTRICTION, FUSION_AXIOMS)}
+    var: dict[tuple[int, int, int], z3.ArithRef] = {}
+
+    def N(i, j, l):
+        if i == 0:
+            return int(j == l)
+        if j == 0:
+            return int(i == l)
+        if i > j:
+            i, j = j, i
+        if ub[i, j, l] == 0:
+            return 0
+        key = (i, j, l)
+        if key not in var:
+            var[key] = z3.Int(f"N_{i}_{j}_{l}")
+        return var[key]
+
+    s = z3.SolverFor("QF_NIA")
+    for i in range(1, k):
+        for j in range(i, k):
+            for l in range(k):
+                x = N(i, j, l)
+                if not isinstance(x, int):
+                    s.add(x >= 0, x <= int(ub[i, j, l]))
+    guard_r, guard_a = flags[FUSION_RESTRICTION], flags[FUSION_AXIOMS]
+
+    def add(flag, expr):
+        if expr is True:
+            return
+        if expr is False:
+            s.add(z3.Implies(flag, False))
+            return
+        s.add(z3.Implies(flag, expr))
+
+    def eq(lhs, rhs):
+        if isinstance(lhs, int) and isinstance(rhs, int):
+            return lhs == rhs
+        return lhs == rhs
+
+    def total(terms):
+        consts = sum(t for t in terms if isinstance(t, int))
+        sym = [t for t in terms if not isinstance(t, int)]
+        if not sym:
+            return consts
+        return z3.Sum(sym) + consts if consts else (z3.Sum(sym) if len(sym) > 1 else sym[0])
+
+    def mul(a, b):
+        if isinstance(a, int) and isinstance(b, int):
+            return a * b
+        if isinstance(a, int):
+            return 0 if a == 0 else (b if a == 1 else a * b)
+        if isinstance(b, int):
+            return 0 if b == 0 else (a if b == 1 else b * a)
+        return a * b
+
+    for i in range(1, k):  # fusion restriction (linear)
+        for j in range(i, k):
+            for rho in range(r):
+                add(guard_r, eq(total([mul(N(i, j, l), int(M[l, rho])) for l in range(k) if M[l, rho]]), int(T[i, j, rho])))
+    for i in range(1, k):  # exactly one dual
+        add(guard_a, eq(total([N(i, j, 0) for j in range(1, k)]), 1))
+    for j in range(1, k):  # rigidity N_ij^l = N_{j* l}^i
+        for a in range(1, k):
+            if not dual_ok[j, a]:
+                continue
+            cond = N(j, a, 0)
+            eqs = [eq(N(i, j, l), N(a, l, i)) for i in range(1, k) for l in range(1, k)]
+            if any(e is False for e in eqs):
+                add(guard_a, cond == 0 if not isinstance(cond, int) else cond == 0)
+                continue
+            eqs = [e for e in eqs if e is not True]
+            if eqs:
+                if isinstance(cond, int):
+                    if cond == 1:
+                        for e in eqs:
+                            add(guard_a, e)
+                else:
+                    add(guard_a, z3.Implies(cond == 1, z3.And(eqs)))
+    for i in range(1, k):  # associativity: L_i L_j = L_j L_i
+        for j in range(i + 1, k):
+            for a in range(1, k):
+                for b in range(1, k):
+                    lhs = total([mul(N(i, a, m), N(j, m, b)) for m in range(k)])
+                    rhs = total([mul(N(j, a, m), N(i, m, b)) for m in range(k)])
+                    if isinstance(lhs, int) and isinstance(rhs, int):
+                        add(guard_a, lhs == rhs)
+                    else:
+                        add(guard_a, lhs == rhs)
+
+    classes = {}
+    for i in range(1, k):
+        classes.setdefault(tuple(M[i]), []).append(i)
+    groups = [g for g in classes.values() if len(g) > 1]
+    n_perm = math.prod(math.factorial(len(g)) for g in groups)
+    keys = sorted(var)
+    assumptions = list(flags.values())
+    first = True
+    while True:
+        if time.monotonic() >= deadline:
+            res.complete, res.reason = False, "time limit while enumerating fusion rings"
+            return res
+        s.set("timeout", _ms(deadline))
+        ans = s.check(*assumptions)
+        if ans == z3.unknown:
+            res.complete, res.reason = False, f"z3: {s.reason_unknown()} while enumerating fusion rings"
+            return res
+        if ans == z3.unsat:
+            if first:
+                names = _core_names(s, flags) or [FUSION_AXIOMS]
+                res.violations.append(Violation(" + ".join(names), f"no fusion ring is compatible with this branching ({', '.join(names)})"))
+            return res
+        first = False
+        model = s.model()
+        F = np.zeros((k, k, k), dtype=np.int64)
+        for i in range(k):
+            for j in range(k):
+                for l in range(k):
+                    x = N(i, j, l)
+                    F[i, j, l] = x if isinstance(x, int) else model.eval(x, model_completion=True).as_long()
+        res.solutions.append(F)
+        # block F and its images under permutations of irreducibles with equal rows of M
+        images = _images(F, groups) if n_perm <= 720 else [F]
+        for G in images:
+            s.add(z3.Or([var[key] != int(G[key]) for key in keys]) if keys else z3.BoolVal(False))
+        if len(res.solutions) >= max_solutions:
+            res.complete, res.reason = False, f"more than {max_solutions} fusion rings"
+            return res
+
+
+def _images(F: np.ndarray, groups: list[list[int]]) -> list[np.ndarray]:
+    k = len(F)
+    out, seen = [], set()
+    for perms in itertools.product(*(itertools.permutations(g) for g in groups)):
+        p = list(range(k))
+        for g, q in zip(groups, perms):
+            for a, b in zip(g, q):
+                p[a] = b
+        p = np.array(p)
+        G = np.empty_like(F)
+        G[np.ix_(p, p, p)] = F
+        key = G.tobytes()
+        if key not in seen:
+            seen.add(key)
+            out.append(G)
+    return out

@@ -1,0 +1,220 @@
+"""``symboot spectra`` and ``symboot xsff``: the spectral half on the command line.
+
+Bad input raises :class:`groupdb.errors.SymbootInputError`; the ``symboot``
+group (bootstrap/cli.py) prints it as one line and exits with code 2. Output
+files are written atomically (temporary name, then rename), so a failure
+never leaves a half-written file.
+
+Examples
+--------
+>>> from click.testing import CliRunner
+>>> from ed.cli import xsff
+>>> CliRunner().invoke(xsff, ["--help"]).exit_code
+0
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import click
+import numpy as np
+
+from groupdb.errors import SymbootInputError
+
+__all__ = ["commands", "spectra", "xsff", "load_matrix"]
+
+
+def load_matrix(path: str):
+    """Read a matrix: ``scipy.sparse.save_npz`` file, ``.npy`` array, or an
+    ``.npz`` holding one dense array (any key; ``H``/``U``/``arr_0`` preferred).
+
+    Examples
+    --------
+    >>> import tempfile, os, scipy.sparse as sp
+    >>> p = os.path.join(tempfile.mkdtemp(), "h.npz")
+    >>> sp.save_npz(p, sp.identity(3, format="csr"))
+    >>> load_matrix(p).shape
+    (3, 3)
+    """
+    import scipy.sparse as sp
+
+    p = Path(path)
+    if not p.exists():
+        raise SymbootInputError(f"file not found: {path}")
+    try:
+        if p.suffix == ".npy":
+            return np.load(p, allow_pickle=False)
+        with np.load(p, allow_pickle=False) as z:
+            keys = set(z.files)
+            if {"data", "indices", "indptr", "shape", "format"} <= keys or {"row", "col", "data", "shape", "format"} <= keys:
+                return sp.load_npz(p)
+            for k in ("H", "U", "matrix", "arr_0"):
+                if k in keys:
+                    return np.asarray(z[k])
+            if len(keys) == 1:
+                return np.asarray(z[next(iter(keys))])
+    except SymbootInputError:
+        raise
+    except Exception as exc:
+        raise SymbootInputError(f"cannot read a matrix from {path}: {exc}") from exc
+    raise SymbootInputError(f"{path}: an .npz with several arrays and none named H, U, matrix or arr_0")
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        tmp.write_text(text)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def _load_inputs(matrix, generator, order):
+    if not matrix:
+        raise SymbootInputError("give at least one --matrix")
+    if not generator:
+        raise SymbootInputError("give at least one --generator")
+    if order and len(order) != len(generator):
+        raise SymbootInputError(f"{len(order)} --order values for {len(generator)} generators")
+    Hs = [load_matrix(m) for m in matrix]
+    Us = [load_matrix(u) for u in generator]
+    return Hs, Us, (list(order) if order else None)
+
+
+def _decomposition(Us, ords, group):
+    if group:
+        from .nonabelian import isotypic_sectors
+
+        return isotypic_sectors(Us, group)
+    from .sectors import abelian_sectors
+
+    return abelian_sectors(Us, ords)
+
+
+_common = [
+    click.option("--matrix", "matrix", multiple=True, type=click.Path(dir_okay=False),
+                 help="Hamiltonian (save_npz / .npy / .npz); repeat for an ensemble of realisations."),
+    click.option("--generator", "generator", multiple=True, type=click.Path(dir_okay=False),
+                 help="commuting unitary generator U_i of N (finite order); repeat for several."),
+    click.option("--order", "order", multiple=True, type=int,
+                 help="declared order n_i of each generator (checked; found when omitted)."),
+    click.option("--workers", type=int, default=None, help="worker processes (default: all cores)."),
+    click.option("--min-levels", type=int, default=10, show_default=True,
+                 help="smallest sector size accepted for statistics."),
+    click.option("--group", "group", default=None,
+                 help="non-abelian N: its groupdb name/id; the generators then generate N and sectors "
+                      "are N's irreps (multiplicity spaces), in the table's irrep order."),
+]
+
+
+def _with_common(f):
+    for opt in reversed(_common):
+        f = opt(f)
+    return f
+
+
+@click.command("spectra")
+@_with_common
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="output file (.h5/.hdf5 → HDF5, otherwise NPZ).")
+@click.option("--quiet", is_flag=True, help="no progress display.")
+def spectra(matrix, generator, order, workers, min_levels, group, output, quiet):
+    """Compute the full spectrum of every N-sector (every realisation) and save it."""
+    from .spectra import compute_spectra, save_spectra
+    from .validate import check_commuting, check_hamiltonian
+
+    Hs, Us, ords = _load_inputs(matrix, generator, order)
+    Hs = [check_hamiltonian(H, f"matrix {k} ({matrix[k]})") for k, H in enumerate(Hs)]
+    dec = _decomposition(Us, ords, group)
+    for k, H in enumerate(Hs):
+        if H.shape[0] != dec.sectors[0].basis.shape[0]:
+            raise SymbootInputError(f"matrix {k} has size {H.shape[0]}, generators {dec.sectors[0].basis.shape[0]}")
+        for i, U in enumerate(Us):
+            check_commuting(H, U, f"matrix {k} ({matrix[k]}) and generator {i} ({generator[i]})")
+    small = [(c, d) for c, d in zip(dec.charges, dec.dims) if d < min_levels]
+    if small:
+        raise SymbootInputError("sector(s) too small for statistics: "
+                                + ", ".join(f"charges {list(c)} has {d} levels" for c, d in small))
+    s = compute_spectra(Hs, dec, workers=workers, progress=not quiet,
+                        params={"matrices": list(matrix), "generators": list(generator)})
+    save_spectra(s, output)
+    click.echo(json.dumps({"output": str(output), "sectors": [list(c) for c in s.charges], "dims": s.dims,
+                           "orders": list(s.orders), "realisations": s.n_realisations}))
+
+
+@click.command("xsff")
+@_with_common
+@click.option("--json", "as_json", is_flag=True, help="print the result as JSON on stdout.")
+@click.option("--beta", type=click.Choice(["auto", "1", "2"]), default="auto",
+              help="RMT class for the ramp (auto: level statistics + integrality).")
+@click.option("--times", type=int, default=300, show_default=True, help="log time bins.")
+@click.option("--filter-width", type=float, default=0.4, show_default=True,
+              help="Gaussian filter width / spectrum standard deviation.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="also write the JSON to this file.")
+@click.option("--plot", "plot_dir", type=click.Path(file_okay=False), default=None,
+              help="write PNG plots (sector SFFs, xSFF matrix, R heat map, gap ratios) here.")
+@click.option("--spectra", "spectra_file", type=click.Path(dir_okay=False), default=None,
+              help="analyse spectra saved by `symboot spectra` instead of --matrix/--generator.")
+@click.option("--quiet", is_flag=True, help="no progress display.")
+def xsff(matrix, generator, order, workers, min_levels, group, as_json, beta, times, filter_width, output,
+         plot_dir, spectra_file, quiet):
+    """Sector spectra → level statistics → xSFF → ramp matrix R, plateau P and the multiplet census.
+
+    Sectors, and the rows/columns of R and P, are in lexicographic order of the
+    charge vectors (q_i: eigenvalue exp(2 pi i q_i/n_i) of generator i).
+    """
+    if spectra_file:
+        from .analysis import analyse_spectra
+        from .spectra import load_spectra
+
+        if matrix or generator:
+            raise SymbootInputError("give either --spectra or --matrix/--generator, not both")
+        if not Path(spectra_file).exists():
+            raise SymbootInputError(f"file not found: {spectra_file}")
+        try:
+            spec = load_spectra(spectra_file)
+        except Exception as exc:
+            raise SymbootInputError(f"cannot read spectra from {spectra_file}: {exc}") from exc
+        a = analyse_spectra(spec, min_levels=min_levels, beta=None if beta == "auto" else int(beta),
+                            n_times=times, filter_width=filter_width)
+    else:
+        a = _analyse_matrices(matrix, generator, order, group, min_levels, beta, workers, times, filter_width, quiet)
+    _emit(a, as_json, output, plot_dir)
+
+
+def _analyse_matrices(matrix, generator, order, group, min_levels, beta, workers, times, filter_width, quiet):
+    from .analysis import analyse
+
+    Hs, Us, ords = _load_inputs(matrix, generator, order)
+    dec = _decomposition(Us, ords, group)
+    return analyse(Hs, Us, ords, min_levels=min_levels, beta=None if beta == "auto" else int(beta),
+                   workers=workers, n_times=times, filter_width=filter_width, progress=not quiet,
+                   params={"matrices": list(matrix), "generators": list(generator)}, dec=dec)
+
+
+def _emit(a, as_json, output, plot_dir):
+    out = a.to_json()
+    text = json.dumps(out)
+    if output:
+        _atomic_write_text(Path(output), text + "\n")
+    if plot_dir:
+        from .plots import write_all
+
+        write_all(a, plot_dir)
+    if as_json:
+        click.echo(text)
+    else:
+        click.echo(f"sectors: {[s['charges'] for s in out['sectors']]}")
+        click.echo(f"dims:    {[s['dim'] for s in out['sectors']]}")
+        click.echo(f"<r>:     {[s['r_mean'] for s in out['sectors']]} ({[s['class'] for s in out['sectors']]})")
+        click.echo(f"R ({'exact' if out['ramp_exact'] else 'NOT exact'}, beta={out['beta']}): {out['ramp']}")
+        click.echo(f"census rows: {out['census']['rows']} counts: {out['census']['counts']}")
+        for n in out["notes"]:
+            click.echo(f"note: {n}")
+
+
+commands = [spectra, xsff]

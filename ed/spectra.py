@@ -1,0 +1,235 @@
+"""Per-sector full spectra: dense LAPACK per sector, sectors in parallel.
+
+:func:`compute_spectra` takes realisations of a Hamiltonian (all sharing the
+same symmetry) and a :class:`~ed.sectors.SectorDecomposition`, builds each
+dense sector block and diagonalises it with ``scipy.linalg.eigvalsh``.
+Blocks go to worker processes (``concurrent.futures``) with BLAS pinned to
+``blas_threads`` threads per worker (threadpoolctl), so ``workers x
+blas_threads`` never oversubscribes the cores; ``backend="dask"`` sends them
+to a ``dask.distributed`` client instead (optional dependency).
+
+Examples
+--------
+>>> import numpy as np
+>>> from ed.models import s3_chain
+>>> from ed.sectors import abelian_sectors
+>>> from ed.spectra import compute_spectra
+>>> m = s3_chain(4, rng=np.random.default_rng(0))
+>>> dec = abelian_sectors(m.generators, m.orders)
+>>> sp_ = compute_spectra([m.H], dec, workers=1)
+>>> sp_.dims, sp_.eigenvalues[0].shape
+([27, 27, 27], (1, 27))
+"""
+from __future__ import annotations
+
+import json
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import scipy.linalg as sla
+
+from groupdb.errors import SymbootInputError
+
+from .sectors import SectorDecomposition, dense_block
+
+__all__ = ["SectorSpectra", "compute_spectra", "eigvalsh_block", "save_spectra", "load_spectra"]
+
+
+@dataclass
+class SectorSpectra:
+    """Full spectra of every sector for every realisation.
+
+    Attributes
+    ----------
+    charges : charge vector (or irrep label) per sector, lexicographic order.
+    dims : block dimension ``D_mu`` per sector (multiplicity space).
+    irrep_dims : ``n_mu`` per sector (1 for abelian N).
+    orders : generator orders ``n_i`` (abelian N).
+    eigenvalues : one ``(n_realisations, D_mu)`` array per sector, ascending.
+    labels : display labels per sector.
+    params : model parameters / provenance (JSON-serialisable).
+    """
+
+    charges: list[tuple[int, ...]]
+    dims: list[int]
+    eigenvalues: list[np.ndarray]
+    irrep_dims: list[int] = field(default_factory=list)
+    orders: tuple[int, ...] = ()
+    labels: list[str] = field(default_factory=list)
+    params: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if not self.irrep_dims:
+            self.irrep_dims = [1] * len(self.dims)
+        if not self.labels:
+            self.labels = [",".join(map(str, c)) for c in self.charges]
+
+    @property
+    def n_realisations(self) -> int:
+        return int(self.eigenvalues[0].shape[0]) if self.eigenvalues else 0
+
+    @property
+    def n_sectors(self) -> int:
+        return len(self.dims)
+
+    def realisation(self, k: int) -> list[np.ndarray]:
+        """Spectra of all sectors for realisation ``k``."""
+        return [e[k] for e in self.eigenvalues]
+
+
+def eigvalsh_block(block: np.ndarray, blas_threads: int | None = 1) -> np.ndarray:
+    """Eigenvalues of one dense Hermitian block (lower triangle read), BLAS
+    limited to ``blas_threads``.
+
+    Examples
+    --------
+    >>> eigvalsh_block(np.array([[2.0, 1.0], [1.0, 2.0]])).tolist()
+    [1.0, 3.0]
+    """
+    from threadpoolctl import threadpool_limits
+
+    if block.shape[0] == 0:
+        return np.zeros(0)
+    with threadpool_limits(limits=blas_threads):
+        return sla.eigvalsh(block, lower=True, overwrite_a=True, check_finite=False)
+
+
+def _job(args):
+    H, basis, blas_threads = args
+    return eigvalsh_block(dense_block(H, basis), blas_threads)
+
+
+def _progress(total: int, desc: str, enabled: bool):
+    if not enabled:
+        return None
+    try:
+        from rich.progress import Progress
+        from rich.console import Console
+
+        p = Progress(console=Console(stderr=True), transient=True)
+        p.start()
+        task = p.add_task(desc, total=total)
+        return p, task
+    except Exception:  # pragma: no cover - progress is cosmetic
+        return None
+
+
+def compute_spectra(hamiltonians: Sequence, dec: SectorDecomposition, *, workers: int | None = None,
+                    blas_threads: int = 1, backend: str = "process", params: dict | None = None,
+                    progress: bool = False, dask_client=None) -> SectorSpectra:
+    """Diagonalise every sector block of every realisation.
+
+    Parameters
+    ----------
+    hamiltonians : realisations (sparse or dense), all commuting with ``dec``'s generators.
+    dec : the sector decomposition (bases are shared by all realisations).
+    workers : processes (default: ``os.cpu_count() // blas_threads``; 1 = in-process).
+    blas_threads : BLAS threads per worker (pinned with threadpoolctl).
+    backend : ``"process"`` or ``"dask"`` (needs dask.distributed; ``dask_client`` or a local one).
+    params : metadata stored with the result.
+    progress : show a progress bar on stderr.
+    """
+    import scipy.sparse as sp
+
+    Hs = [sp.csr_matrix(H) for H in hamiltonians]
+    if not Hs:
+        raise SymbootInputError("no Hamiltonian given")
+    jobs = [(H, s.basis, blas_threads) for H in Hs for s in dec.sectors]
+    # biggest blocks first so that the pool's tail is short
+    order = sorted(range(len(jobs)), key=lambda i: -jobs[i][1].shape[1])
+    results: list = [None] * len(jobs)
+    if workers is None:
+        workers = max(1, (os.cpu_count() or 1) // max(1, blas_threads))
+    bar = _progress(len(jobs), "diagonalising sectors", progress)
+    try:
+        if backend == "dask":
+            try:
+                from dask.distributed import Client
+            except ImportError as exc:  # pragma: no cover - optional
+                raise SymbootInputError("backend 'dask' needs dask.distributed (pip install 'dask[distributed]')") from exc
+            client = dask_client or Client(processes=True, n_workers=workers, threads_per_worker=1)
+            futs = client.map(_job, [jobs[i] for i in order])
+            for i, r in zip(order, client.gather(futs)):
+                results[i] = r
+        elif workers <= 1 or len(jobs) == 1:
+            for i in order:
+                results[i] = _job(jobs[i])
+                if bar:
+                    bar[0].advance(bar[1])
+        else:
+            with ProcessPoolExecutor(max_workers=workers) as ex:
+                futs = {ex.submit(_job, jobs[i]): i for i in order}
+                from concurrent.futures import as_completed
+
+                for f in as_completed(futs):
+                    results[futs[f]] = f.result()
+                    if bar:
+                        bar[0].advance(bar[1])
+    finally:
+        if bar:
+            bar[0].stop()
+    ns = len(dec.sectors)
+    eig = [np.stack([results[r * ns + s] for r in range(len(Hs))]) for s in range(ns)]
+    return SectorSpectra(charges=list(dec.charges), dims=list(dec.dims), eigenvalues=eig,
+                         irrep_dims=list(dec.irrep_dims), orders=tuple(dec.orders),
+                         labels=list(dec.labels), params=dict(params or {}))
+
+
+def _meta(s: SectorSpectra) -> str:
+    return json.dumps(dict(charges=[list(c) for c in s.charges], dims=s.dims, irrep_dims=s.irrep_dims,
+                           orders=list(s.orders), labels=s.labels, params=s.params))
+
+
+def save_spectra(s: SectorSpectra, path: str | Path) -> Path:
+    """Write to HDF5 (``.h5``/``.hdf5``) or NPZ (anything else), atomically
+    (a temporary file renamed into place, so no half-written file remains).
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> s = SectorSpectra([(0,), (1,)], [2, 1], [np.array([[0.0, 1.0]]), np.array([[0.5]])])
+    >>> p = save_spectra(s, os.path.join(tempfile.mkdtemp(), "x.npz"))
+    >>> load_spectra(p).eigenvalues[1].tolist()
+    [[0.5]]
+    """
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp" + path.suffix)
+    try:
+        if path.suffix in (".h5", ".hdf5"):
+            import h5py
+
+            with h5py.File(tmp, "w") as f:
+                f.attrs["symboot_spectra"] = _meta(s)
+                for k, e in enumerate(s.eigenvalues):
+                    f.create_dataset(f"sector_{k}", data=e)
+        else:
+            with open(tmp, "wb") as fh:
+                np.savez(fh, __meta__=np.array(_meta(s)),
+                         **{f"sector_{k}": e for k, e in enumerate(s.eigenvalues)})
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return path
+
+
+def load_spectra(path: str | Path) -> SectorSpectra:
+    """Read a file written by :func:`save_spectra`."""
+    path = Path(path)
+    if path.suffix in (".h5", ".hdf5"):
+        import h5py
+
+        with h5py.File(path, "r") as f:
+            meta = json.loads(f.attrs["symboot_spectra"])
+            eig = [np.asarray(f[f"sector_{k}"]) for k in range(len(meta["dims"]))]
+    else:
+        with np.load(path, allow_pickle=False) as z:
+            meta = json.loads(str(z["__meta__"]))
+            eig = [np.asarray(z[f"sector_{k}"]) for k in range(len(meta["dims"]))]
+    return SectorSpectra(charges=[tuple(c) for c in meta["charges"]], dims=meta["dims"], eigenvalues=eig,
+                         irrep_dims=meta["irrep_dims"], orders=tuple(meta["orders"]),
+                         labels=meta["labels"], params=meta["params"])

@@ -1,0 +1,124 @@
+"""Bootstrap engine against closed forms and hand-known tables (no GAP needed)."""
+from __future__ import annotations
+
+import json
+import click
+import pytest
+from click.testing import CliRunner
+
+from bootstrap.commands import commands
+from bootstrap.data import parse_data
+from bootstrap.engine import solve
+from bootstrap.verify import verify
+from groupdb.cyclotomic import Cyclotomic
+from groupdb.errors import SymbootInputError
+
+S3_C3 = {"subgroup": {"cyclic": 3}, "ramp": [[2, 0, 0], [0, 1, 1], [0, 1, 1]]}
+
+
+def _cli() -> click.Group:
+    """The `symboot` group with the bootstrap commands (whether or not cli.py registers them yet)."""
+    from bootstrap.cli import _Group
+
+    return _Group(name="symboot", commands={c.name: c for c in commands})
+
+
+def run(args, tmp_path, obj=None):
+    if obj is not None:
+        path = tmp_path / "data.json"
+        path.write_text(json.dumps(obj))
+        args = [args[0], str(path), *args[1:]]
+    return CliRunner().invoke(_cli(), args)
+
+
+def test_s3_over_c3_table_is_s3s():
+    r = solve(parse_data(S3_C3))
+    assert r.status == "complete" and (r.index, r.order) == (2, 6)
+    assert r.groups == [(6, 1)]
+    (c,) = r.candidates
+    assert "abstract" in c.found_by and "named" in c.found_by
+    rows = sorted(tuple(int(v) for v in row) for row in c.table.values)
+    # S3: columns identity, 3-cycles (size 2), transpositions (size 3)
+    assert c.table.class_sizes == [1, 2, 3]
+    assert rows == sorted([(1, 1, 1), (1, 1, -1), (2, -1, 0)])
+
+
+@pytest.mark.parametrize("p", [5, 7, 11])
+def test_trivial_n_prime_order_is_cyclic(p):
+    """R = [[p]] over N = 1: only C_p, whose table is ζ_p^{jk} (closed form)."""
+    r = solve(parse_data({"subgroup": {"cyclic": 1}, "ramp": [[p]]}), time_limit=20)
+    assert r.status == "complete" and r.groups == [(p, 1)]
+    (c,) = r.candidates
+    vals = c.table.values
+    z = Cyclotomic.root_of_unity(p)
+    col1 = sorted(str(vals[j][1]) for j in range(p))
+    assert col1 == sorted(str(z**j) for j in range(p))
+    assert c.table.class_sizes == [1] * p
+
+
+def test_reciprocity_violation_named_in_words(tmp_path):
+    obj = {"subgroup": {"cyclic": 3}, "ramp": [[3, 0, 0], [0, 3, 0], [0, 0, 3]]}
+    v = verify(parse_data(obj), "S3")
+    assert not v.consistent
+    assert str(v.reasons[0]) == "reciprocity: R n = 3 n means [G:N] = 3, but |S3| / |C3| = 2"
+    res = run(["verify", "--group", "S3"], tmp_path, obj)
+    assert res.exit_code == 1 and "reciprocity" in res.output
+
+
+def test_not_an_eigenvector_is_inconsistent_with_section7_reading(tmp_path):
+    obj = {"subgroup": {"cyclic": 3}, "ramp": [[3, 0, 0], [0, 3, 0], [0, 0, 1]]}
+    res = run(["solve", "--json"], tmp_path, obj)
+    assert res.exit_code == 1
+    out = json.loads(res.output)
+    assert out["status"] == "inconsistent" and out["violations"][0]["constraint"] == "reciprocity"
+    assert "§7" in out["violations"][0]["message"]
+
+
+def test_confidence_sets_and_plateau_keep_s3():
+    sets = {"subgroup": {"cyclic": 3}, "ramp": [[2, 0, [0, 1]], [0, 1, 1], [[0, 1], 1, 1]]}
+    assert (6, 1) in solve(parse_data(sets), time_limit=5).groups
+    plateau = {"subgroup": {"cyclic": 3}, "plateau": [[2, 0, 0], [0, 2, 2], [0, 2, 2]], "max_order": 12}
+    r = solve(parse_data(plateau), time_limit=5)
+    assert (6, 1) in r.groups
+    census = {"subgroup": {"cyclic": 3}, "census": {"rows": [[1, 0, 0], [1, 0, 0], [0, 1, 1]]}}
+    assert solve(parse_data(census), time_limit=5).groups == [(6, 1)]
+
+
+def test_d8_and_q8_share_a_candidate_over_their_centre():
+    """D8 and Q8 have the same character table; over N = Z(G) ≅ C2 both give
+    R = [[4, 0], [0, 4]] (4 linear characters trivial on the centre, one 2-dim faithful)."""
+    r = solve(parse_data({"subgroup": {"cyclic": 2}, "ramp": [[4, 0], [0, 4]]}), time_limit=10)
+    assert {(8, 3), (8, 4)} <= set(r.groups)
+    shared = [c for c in r.candidates if {m.group.id for m in c.groups} >= {(8, 3), (8, 4)}]
+    assert shared, "D8 and Q8 have isomorphic fusion rings with equal branching"
+
+
+@pytest.mark.parametrize("obj, words", [
+    ({"subgroup": {"cyclic": 3}, "ramp": [[2, 0, 1], [0, 1, 1], [0, 1, 1]]}, "not symmetric"),
+    ({"subgroup": {"cyclic": 3}, "ramp": [[2, 0, 0], [0, -1, 1], [0, 1, 1]]}, "negative"),
+    ({"subgroup": {"cyclic": 3}, "ramp": [[2, 0], [0, 1]]}, "3×3"),
+    ({"subgroup": {"cyclic": 3}, "ramp": [[2, 0, 0], [0, 1.4, 1], [0, 1, 1]]}, "not an integer"),
+    ({"subgroup": {"name": "NoSuchGroup"}, "ramp": [[1]]}, "unknown group"),
+    ({"subgroup": {"cyclic": 3}}, "at least one"),
+])
+def test_bad_input_exit_2(tmp_path, obj, words):
+    with pytest.raises(SymbootInputError, match=words):
+        parse_data(obj)
+    res = run(["solve"], tmp_path, obj)
+    assert res.exit_code == 2, res.output
+
+
+def test_time_limit_is_incomplete_not_no_solution(tmp_path):
+    """|G| = 242 lies beyond the database (≤ 200): only the abstract search answers, and a
+    tiny time limit must give 'incomplete' (exit 3)."""
+    obj = {"subgroup": {"cyclic": 1}, "ramp": [[242]], "max_order": 250}
+    res = run(["solve", "--json", "--time-limit", "0.05"], tmp_path, obj)
+    assert res.exit_code == 3, res.output
+    assert json.loads(res.output)["status"] == "incomplete"
+
+
+def test_query_without_data_lists_overgroups_of_c3(tmp_path):
+    res = CliRunner().invoke(_cli(), ["query", "--cyclic", "3", "--max-index", "2", "--json"])
+    assert res.exit_code == 0, res.output
+    names = {row["group"]["name"] for row in json.loads(res.output)["candidates"]}
+    assert names == {"C3", "S3", "C6"}
