@@ -2,6 +2,7 @@
 identification query against a brute-force GAP loop (abelian N)."""
 from __future__ import annotations
 
+import json
 import random
 from collections import Counter
 
@@ -38,9 +39,10 @@ Emit([SizesConjugacyClasses(t), OrdersClassRepresentatives(t), PowerMap(t, 2),
     )
     results = run_gap(script)
     assert len(results) == len(ids) >= 100
+    pending = {tuple(i) for i in json.loads(store.meta().get("nameless", "[]"))}
     for gid, (sizes, orders, pm2, irr, fs, name) in zip(ids, results):
         G = groupdb.load(gid)
-        assert G.name == name, gid
+        assert G.name == ("" if gid in pending else name), gid
         assert list(G.class_sizes) == sizes, gid
         assert list(G.element_orders) == orders, gid
         assert [c + 1 for c in G.power_maps[2]] == pm2, gid
