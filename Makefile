@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast install groupdb-data bench clean
+.PHONY: run test test-fast install groupdb-data bench examples clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,9 +15,16 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# showcase 1 end to end: S3 chain -> spectra -> xSFF/census -> bootstrap -> report
 run: $(STAMP)
-	$(VENV)/bin/symboot solve data/examples/s3_over_c3.json
-	$(VENV)/bin/symboot groups show S3
+	$(VENV)/bin/symboot identify data/models/s3_chain.json -o reports/s3_chain
+
+# the committed showcase reports (docs/examples/), a few minutes; a negative verdict is a report too
+examples: $(STAMP)
+	-$(VENV)/bin/symboot identify data/models/s3_chain.json -o docs/examples/s3_chain
+	-$(VENV)/bin/symboot identify data/models/s3_chain_chiral.json -o docs/examples/s3_chain_chiral
+	-$(VENV)/bin/symboot identify data/models/d8_over_c4.json -o docs/examples/d8_over_c4
+	-$(VENV)/bin/symboot identify data/models/ashkin_teller_potts.json -o docs/examples/ashkin_teller_potts
 
 test: $(STAMP)
 	$(PY) -m pytest -q

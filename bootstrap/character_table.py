@@ -33,6 +33,7 @@ from bootstrap.constraints import CHARACTER_TABLE, Violation
 from groupdb.cyclotomic import (
     Cyclotomic, euler_phi, matmul_mod, primitive_root_of_unity, split_prime, unit_exponents,
 )
+from groupdb.display import zeta_cells
 
 MODULAR_BOUND = 2**20
 
@@ -49,7 +50,7 @@ class ExactTable:
     def to_json(self) -> dict:
         m = self.conductor
         return {
-            "character_table": [[str(v) for v in row] for row in self.values],
+            "character_table": zeta_cells(self.values),
             "character_values": [[_pairs(v, m) for v in row] for row in self.values],
             "conductor": m,
             "class_sizes": list(self.class_sizes),

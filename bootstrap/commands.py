@@ -160,4 +160,180 @@ def query(cyclic, abelian, subgroup, ramp, plateau, census, max_index, max_order
     sys.exit(EXIT_OK if rows else EXIT_NEGATIVE)
 
 
-commands = [solve, verify, query]
+def _known_override(cyclic, abelian, subgroup):
+    given = [(k, v) for k, v in (("cyclic", cyclic), ("abelian", abelian), ("name", subgroup)) if v is not None]
+    if len(given) > 1:
+        raise SymbootInputError("name N with at most one of --cyclic, --abelian, --subgroup")
+    if not given:
+        return None
+    (kind, value), = given
+    if kind == "abelian":
+        from groupdb.abelian import parse_moduli
+        value = list(parse_moduli(value))
+    return {kind: value}
+
+
+def _read_json(path: str, what: str) -> dict:
+    from pathlib import Path
+
+    try:
+        obj = json.loads(Path(path).read_text())
+    except OSError as exc:
+        raise SymbootInputError(f"cannot read {what} {path}: {exc.strerror}") from None
+    except json.JSONDecodeError as exc:
+        raise SymbootInputError(f"{what} {path} is not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    if not isinstance(obj, dict):
+        raise SymbootInputError(f"{what} {path} must hold a JSON object")
+    return obj
+
+
+def _model_spec(model: str, params: tuple[str, ...], realisations, seed) -> dict:
+    """A model file's content, or a zoo name with ``--param key=value`` (values parsed as JSON)."""
+    from pathlib import Path
+
+    from ed.models import ZOO
+
+    if model in ZOO:
+        spec = {"model": model, "params": {}}
+    elif Path(model).suffix == ".json" or Path(model).exists():
+        spec = _read_json(model, "model file")
+    else:
+        raise SymbootInputError(f"{model!r} is neither a model file nor a zoo model ({', '.join(sorted(ZOO))})")
+    for p in params:
+        key, sep, value = p.partition("=")
+        if not sep or not key:
+            raise SymbootInputError(f"--param {p!r}: use key=value")
+        try:
+            spec.setdefault("params", {})[key] = json.loads(value)
+        except json.JSONDecodeError:
+            spec.setdefault("params", {})[key] = value
+    if realisations is not None:
+        spec["realisations"] = realisations
+    if seed is not None:
+        spec["seed"] = seed
+    return spec
+
+
+@click.command()
+@click.argument("model", required=False)
+@click.option("--param", "params", multiple=True, help="zoo-model parameter key=value (repeatable), e.g. L=7")
+@click.option("--realisations", type=int, help="disorder realisations (overrides the model file)")
+@click.option("--seed", type=int, help="random seed (overrides the model file)")
+@click.option("--matrix", "matrix", multiple=True, type=click.Path(dir_okay=False),
+              help="Hamiltonian (save_npz / .npy / .npz); repeat for an ensemble of realisations")
+@click.option("--generator", "generator", multiple=True, type=click.Path(dir_okay=False),
+              help="commuting unitary generator of N (finite order); repeat for several")
+@click.option("--order", "order", multiple=True, type=int, help="declared order of each generator (checked)")
+@click.option("--group", "group", default=None,
+              help="non-abelian N for --matrix: its groupdb name/id; sectors are its irreducibles")
+@click.option("--spectra", "spectra_file", type=click.Path(dir_okay=False), help="sector spectra saved by `symboot spectra`")
+@click.option("--xsff", "xsff_file", type=click.Path(dir_okay=False),
+              help="ready-made xSFF curves (symboot's layout or the authors' published layout)")
+@click.option("--cyclic", type=int, help="declare N = C_n (for --xsff/--spectra files that do not say)")
+@click.option("--abelian", help="declare N = C_n1 x C_n2 ... (e.g. 2x2)")
+@click.option("--subgroup", help="declare N by groupdb name or id (sectors in groupdb's irreducible order)")
+@click.option("--max-order", type=int, help="largest |G| considered (default: the database's coverage)")
+@click.option("--time-limit", type=float, default=10.0, show_default=True, help="seconds for the abstract SMT search")
+@click.option("--workers", type=int, default=None, help="worker processes for the diagonalisation (default: all cores)")
+@click.option("--min-levels", type=int, default=10, show_default=True, help="smallest sector size accepted")
+@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False), default="symboot-report", show_default=True,
+              help="directory for the report (report.md, report.html, result.json, plots)")
+@click.option("--json", "as_json", is_flag=True, help="print the machine-readable result on stdout")
+@click.option("--quiet", is_flag=True, help="no progress display")
+def identify(model, params, realisations, seed, matrix, generator, order, group, spectra_file, xsff_file, cyclic,
+             abelian, subgroup, max_order, time_limit, workers, min_levels, outdir, as_json, quiet):
+    """The whole pipeline: sectors → spectra → level statistics → xSFF → R and census →
+    bootstrap → named groups → report.
+
+    Give exactly one input: MODEL (a model file from data/models or a zoo name with
+    --param), --matrix/--generator files, --spectra FILE or --xsff FILE.
+    Exit code 0 groups found, 1 none, 2 bad input, 3 incomplete (a solver limit expired).
+    """
+    from bootstrap import pipeline
+    from bootstrap.report import write_report
+
+    sources = [x for x in (model, matrix or None, spectra_file, xsff_file) if x]
+    if len(sources) != 1:
+        raise SymbootInputError("give exactly one input: MODEL, --matrix/--generator, --spectra or --xsff")
+    declared = _known_override(cyclic, abelian, subgroup)
+    progress = not quiet
+
+    def stage(text):
+        if progress:
+            click.echo(f"symboot: {text}", err=True)
+
+    if model:
+        from ed.models import ensemble_from_spec
+
+        spec = _model_spec(model, params, realisations, seed)
+        stage(f"drawing {spec.get('realisations', 1)} realisation(s) of {spec['model']}")
+        ms = ensemble_from_spec(spec)
+        src = {"kind": "model", "description": spec.get("description", spec["model"]),
+               "params": {k: v for k, v in spec.items() if k != "description"}}
+        stage("sectors, spectra, level statistics, xSFF, census")
+        result = pipeline.identify_matrices([m.H for m in ms], ms[0].generators, ms[0].orders, source=src,
+                                            subgroup=declared or spec.get("subgroup"), fixed=ms[0].fixed,
+                                            max_order=max_order or spec.get("max_order"), time_limit=time_limit,
+                                            workers=workers, min_levels=min_levels, progress=progress)
+    elif matrix:
+        from ed.cli import _decomposition, _load_inputs
+
+        Hs, Us, ords = _load_inputs(matrix, generator, order)
+        dec = _decomposition(Us, ords, group)
+        src = {"kind": "matrix", "description": f"{len(Hs)} matrix file(s)",
+               "params": {"matrices": list(matrix), "generators": list(generator)}}
+        stage("sectors, spectra, level statistics, xSFF, census")
+        result = pipeline.identify_matrices(Hs, Us, ords, source=src,
+                                            subgroup=declared or ({"name": group} if group else None),
+                                            max_order=max_order, time_limit=time_limit, workers=workers,
+                                            min_levels=min_levels, progress=progress, dec=dec)
+    elif spectra_file:
+        from pathlib import Path
+
+        from ed.analysis import analyse_spectra
+        from ed.spectra import load_spectra
+
+        if not Path(spectra_file).exists():
+            raise SymbootInputError(f"file not found: {spectra_file}")
+        try:
+            spec_ = load_spectra(spectra_file)
+        except Exception as exc:
+            raise SymbootInputError(f"cannot read spectra from {spectra_file}: {exc}") from None
+        stage("level statistics, xSFF, census")
+        a = analyse_spectra(spec_, min_levels=min_levels)
+        known_spec = declared or (pipeline.subgroup_of_orders(spec_.orders) if spec_.orders else None)
+        if known_spec is None:
+            raise SymbootInputError(f"{spectra_file} does not say what N is: give --cyclic, --abelian or --subgroup")
+        from bootstrap.known import known_subgroup
+
+        result = pipeline.identify_analysis(a, known_subgroup(known_spec),
+                                            {"kind": "spectra", "description": str(spectra_file), "params": {}},
+                                            max_order=max_order, time_limit=time_limit)
+    else:
+        from bootstrap.known import known_subgroup
+        from ed.xsff_io import abelian_orders, load_xsff
+
+        xs = load_xsff(xsff_file)
+        orders = abelian_orders(xs)
+        known_spec = declared or (pipeline.subgroup_of_orders(orders) if orders else None)
+        if known_spec is None:
+            raise SymbootInputError(f"{xsff_file}: the sectors are not charge vectors of an abelian N; "
+                                    "name N with --subgroup (sectors in groupdb's irreducible order)")
+        stage(f"xSFF curves read ({xs.layout} layout); extracting integers")
+        result = pipeline.identify_curves(xs, known_subgroup(known_spec),
+                                          {"kind": "xsff", "description": str(xsff_file), "params": {"layout": xs.layout}},
+                                          max_order=max_order, time_limit=time_limit)
+    stage("writing the report")
+    report = write_report(result, outdir)
+    if as_json:
+        click.echo(json.dumps(result.to_json(report=str(report))))
+    else:
+        click.echo(f"verdict: {result.verdict}")
+        for d in result.advice[:3]:
+            click.echo(f"next measurement: {d.description}")
+        click.echo(f"report: {report}")
+    status = result.solution.status
+    sys.exit(EXIT_INCOMPLETE if status == "incomplete" else (EXIT_OK if result.groups else EXIT_NEGATIVE))
+
+
+commands = [solve, verify, query, identify]

@@ -130,6 +130,12 @@ def reciprocity(data: SpectralData, max_order: int | None = None) -> Reciprocity
                     DATA, f"the census rows give [G:N] = {idx} but the ramp matrix allows {sorted(allowed) or 'none'}"))
             allowed = {int(idx)} if allowed is None else allowed & {int(idx)}
 
+    if data.index is not None:
+        if allowed is not None and data.index not in allowed:
+            violations.append(Violation(
+                RECIPROCITY, f"the given index [G:N] = {data.index} but the data allow {sorted(allowed) or 'none'}"))
+        allowed = {data.index} if allowed is None else allowed & {data.index}
+        fixed = True
     if allowed is None:
         if hi_cap is None:
             raise AssertionError("an order cap is needed without ramp or exact census")

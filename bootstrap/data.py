@@ -5,7 +5,7 @@ Input file (JSON)::
     {"subgroup": {"cyclic": 3} | {"abelian": [2, 4]} | {"id": [6, 1]} | {"name": "S3"},
      "ramp": [[...]], "plateau": [[...]],
      "census": {"rows": [[...], ...], "counts": [...], "distinct": false},
-     "max_order": 200}
+     "max_order": 200, "index": 2}
 
 ramp, plateau and census are each optional, at least one is needed. A matrix entry is an
 integer, or a list of integers = the values extraction could not tell apart (a confidence
@@ -44,6 +44,7 @@ class SpectralData:
     census_counts: tuple[int, ...] | None = None
     census_distinct: bool = False
     max_order: int | None = None
+    index: int | None = None
 
     @property
     def ramp_exact(self) -> np.ndarray | None:
@@ -135,7 +136,7 @@ def parse_data(obj: dict) -> SpectralData:
     """Validate an input object (the JSON file's content)."""
     if not isinstance(obj, dict):
         raise SymbootInputError("the input must be a JSON object")
-    unknown = set(obj) - {"subgroup", "ramp", "plateau", "census", "max_order", "comment"}
+    unknown = set(obj) - {"subgroup", "ramp", "plateau", "census", "max_order", "index", "comment"}
     if unknown:
         raise SymbootInputError(f"unknown input keys: {', '.join(sorted(unknown))}")
     if "subgroup" not in obj:
@@ -152,7 +153,12 @@ def parse_data(obj: dict) -> SpectralData:
         max_order = _integer(max_order, "max_order")
         if max_order < 1:
             raise SymbootInputError("max_order must be positive")
-    return SpectralData(K, ramp, plateau, census[0], census[1], census[2], max_order)
+    index = obj.get("index")
+    if index is not None:
+        index = _integer(index, "index")
+        if index < 1:
+            raise SymbootInputError("index [G:N] must be positive")
+    return SpectralData(K, ramp, plateau, census[0], census[1], census[2], max_order, index)
 
 
 def load_data(path) -> SpectralData:

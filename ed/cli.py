@@ -159,9 +159,11 @@ def spectra(matrix, generator, order, workers, min_levels, group, output, quiet)
               help="write PNG plots (sector SFFs, xSFF matrix, R heat map, gap ratios) here.")
 @click.option("--spectra", "spectra_file", type=click.Path(dir_okay=False), default=None,
               help="analyse spectra saved by `symboot spectra` instead of --matrix/--generator.")
+@click.option("--save-xsff", "xsff_out", type=click.Path(dir_okay=False), default=None,
+              help="also save the curves in symboot's xSFF layout (NPZ; read back by `symboot identify --xsff`).")
 @click.option("--quiet", is_flag=True, help="no progress display.")
 def xsff(matrix, generator, order, workers, min_levels, group, as_json, beta, times, filter_width, output,
-         plot_dir, spectra_file, quiet):
+         plot_dir, spectra_file, xsff_out, quiet):
     """Sector spectra → level statistics → xSFF → ramp matrix R, plateau P and the multiplet census.
 
     Sectors, and the rows/columns of R and P, are in lexicographic order of the
@@ -183,6 +185,10 @@ def xsff(matrix, generator, order, workers, min_levels, group, as_json, beta, ti
                             n_times=times, filter_width=filter_width)
     else:
         a = _analyse_matrices(matrix, generator, order, group, min_levels, beta, workers, times, filter_width, quiet)
+    if xsff_out:
+        from .xsff_io import save_xsff
+
+        save_xsff(a.xsff, xsff_out)
     _emit(a, as_json, output, plot_dir)
 
 

@@ -493,3 +493,30 @@ def extract_plateau(xs: XSFF, ramp: RampData | None = None) -> PlateauData:
             scaled = index * Pn
             entries = [[integer_estimate(v, 0.0, floor=0.1) for v in row] for row in scaled]
     return PlateauData(normalised=Pn, raw=xs.plateau, index=index, scaled=scaled, entries=entries)
+
+
+def plateau_for_index(plateau: PlateauData, err: np.ndarray | None, index: int) -> list | None:
+    """The integer matrix ``index * Ptilde`` ≈ ``M^T diag(d) M`` for a trial index [G:N],
+    or ``None`` when some entry is not confidently one integer.
+
+    A plateau alone does not fix [G:N] (SPEC §2); the caller tries indices. ``err`` is
+    the standard error of ``plateau.normalised`` (``None``: only the 4 % floor).
+
+    Examples
+    --------
+    >>> p = PlateauData(np.array([[0.996, 0.0], [0.0, 1.003]]), None, None, None)
+    >>> plateau_for_index(p, None, 2)
+    [[2, 0], [0, 2]]
+    """
+    x = index * plateau.normalised
+    e = np.zeros_like(x) if err is None else index * np.asarray(err, float)
+    out = []
+    for a in range(len(x)):
+        row = []
+        for b in range(len(x)):
+            est = integer_estimate(x[a, b], e[a, b])
+            if est.value is None:
+                return None
+            row.append(est.value)
+        out.append(row)
+    return out

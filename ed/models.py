@@ -421,3 +421,48 @@ def random_g_chain(group_gens: Sequence[Sequence[int]], L: int,
                  dict(model="random_g_chain", name=name, group_gens=[list(g) for g in group_gens],
                       known=[list(p) for p in known], L=L, real=real, group_order=len(elems)),
                  extra={"G": [onsite_product(permutation_matrix(g), L) for g in group_gens]})
+
+
+#: the zoo by name, for model files and ``symboot identify NAME``
+ZOO: dict[str, Callable[..., Model]] = {
+    "s3_chain": s3_chain,
+    "quantum_torus_chain": quantum_torus_chain,
+    "ashkin_teller_potts": ashkin_teller_potts,
+    "fermi_hubbard": fermi_hubbard,
+    "kdbh_effective": kdbh_effective,
+    "random_g_chain": random_g_chain,
+}
+
+
+def ensemble_from_spec(spec: dict) -> list[Model]:
+    """Draw the ensemble a model file describes.
+
+    ``spec``: ``{"model": <ZOO name>, "params": {...}, "realisations": n, "seed": s}``;
+    for ``random_g_chain`` the params may name ``"group"`` (a key of :data:`NAMED_GROUPS`)
+    instead of ``"group_gens"``.
+
+    Examples
+    --------
+    >>> ms = ensemble_from_spec({"model": "s3_chain", "params": {"L": 3}, "realisations": 2})
+    >>> len(ms), ms[0].H.shape
+    (2, (27, 27))
+    """
+    from groupdb.errors import SymbootInputError
+
+    name = spec.get("model")
+    if name not in ZOO:
+        raise SymbootInputError(f"unknown model {name!r}; the zoo has {', '.join(sorted(ZOO))}")
+    params = dict(spec.get("params") or {})
+    if name == "random_g_chain" and "group" in params:
+        g = params.pop("group")
+        if g not in NAMED_GROUPS:
+            raise SymbootInputError(f"random_g_chain: unknown group {g!r}; use group_gens or one of {', '.join(NAMED_GROUPS)}")
+        params["group_gens"] = NAMED_GROUPS[g][0]
+        params.setdefault("name", g)
+    n = spec.get("realisations", 1)
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        raise SymbootInputError(f"realisations must be a positive integer, got {n!r}")
+    try:
+        return ensemble(ZOO[name], n, seed=int(spec.get("seed", 0)), **params)
+    except TypeError as exc:
+        raise SymbootInputError(f"model {name}: bad parameters ({exc})") from None

@@ -1,7 +1,9 @@
-"""Matplotlib figures (Agg backend): sector SFFs, the xSFF matrix, R, gap ratios.
+"""Matplotlib figures (Agg backend): sector SFFs, the xSFF matrix, R, gap ratios, and
+for ready-made curves (no spectra) the raw ``K_{mu nu}(t)`` grid and the plateau.
 
-Every function returns a ``matplotlib.figure.Figure``; :func:`write_all`
-saves the lot as PNG files.
+Every plotting function returns a ``matplotlib.figure.Figure``; :func:`analysis_figures`
+and :func:`curve_figures` name the sets the CLI and the report show, :func:`write_all`
+saves the first as PNG files.
 
 Examples
 --------
@@ -14,21 +16,24 @@ True
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterator
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 
 from .extract import _smooth  # noqa: E402
 from .levelstats import ratio_histogram  # noqa: E402
 
-__all__ = ["sector_sff", "xsff_matrix", "ramp_heatmap", "gap_ratio_histograms", "write_all"]
+__all__ = ["sector_sff", "xsff_matrix", "xsff_curves", "ramp_heatmap", "gap_ratio_histograms",
+           "analysis_figures", "curve_figures", "write_all"]
 
 
 def _labels(xs):
-    return [",".join(map(str, c)) for c in xs.charges]
+    return list(getattr(xs, "labels", None) or [",".join(map(str, c)) for c in xs.charges])
 
 
 def _norm(xs, beta=2):
@@ -49,6 +54,13 @@ def sector_sff(xs, ramp=None):
     ax.legend(fontsize=7)
     fig.tight_layout()
     return fig
+
+
+def _grid_layout(fig):
+    """Fixed margins (in inches) for an S x S grid of small panels: ``tight_layout``
+    measures every tick label and takes seconds at S = 6."""
+    w, h = fig.get_size_inches()
+    fig.subplots_adjust(left=0.45 / w, right=1 - 0.1 / w, bottom=0.35 / h, top=1 - 0.25 / h, wspace=0.3, hspace=0.35)
 
 
 def xsff_matrix(xs, ramp=None):
@@ -77,7 +89,30 @@ def xsff_matrix(xs, ramp=None):
             ax.set_ylim(-1, top)
             ax.set_title(f"({lab[a]})x({lab[b]})", fontsize=7)
             ax.tick_params(labelsize=6)
-    fig.tight_layout()
+    _grid_layout(fig)
+    return fig
+
+
+def xsff_curves(xs):
+    """Grid of the curves ``K_{mu nu}(t)`` as given (per time, faint; smoothed over ±0.15
+    in ln t, solid) with their late-time plateau (dashed): for curves read from a file,
+    whose normalisation and time grid (linear for the authors' layout) are the file's."""
+    S = len(xs.dims)
+    fig, axs = plt.subplots(S, S, figsize=(2.2 * S + 1, 2.0 * S + 1), sharex=True, squeeze=False)
+    lab = _labels(xs)
+    w = np.ones(len(xs.t)) if xs.counts is None else xs.counts.astype(float)
+    log_t = getattr(xs, "layout", "symboot") != "authors"
+    for a in range(S):
+        for b in range(S):
+            ax = axs[a][b]
+            ax.plot(xs.t, xs.K[a, b], lw=0.5, color="C0", alpha=0.25)
+            ax.plot(xs.t, _smooth(xs.t, xs.K[a, b], w, 0.15), lw=1.0, color="C0")
+            ax.axhline(xs.plateau[a, b], color="C3", lw=0.8, ls="--")
+            if log_t:
+                ax.set_xscale("log")
+            ax.set_title(f"({lab[a]})x({lab[b]})", fontsize=7)
+            ax.tick_params(labelsize=6)
+    _grid_layout(fig)
     return fig
 
 
@@ -88,9 +123,15 @@ def ramp_heatmap(R, labels, title: str = "ramp matrix R"):
     im = ax.imshow(R, cmap="viridis")
     ax.set_xticks(range(len(labels)), labels, fontsize=7, rotation=90)
     ax.set_yticks(range(len(labels)), labels, fontsize=7)
+    finite = R[np.isfinite(R)]
+    lo, hi = (finite.min(), finite.max()) if finite.size else (0.0, 0.0)
     for (i, j), v in np.ndenumerate(R):
         if np.isfinite(v):
-            ax.text(j, i, f"{v:.3g}", ha="center", va="center", fontsize=7, color="w")
+            # dark text on viridis' bright (yellow) end, white on its dark end
+            bright = hi > lo and (v - lo) / (hi - lo) > 0.6
+            # two decimals at most (a cell is narrow); + 0.0 turns a rounded -0.0 into 0
+            ax.text(j, i, f"{np.round(v, 2) + 0.0:.3g}", ha="center", va="center", fontsize=7,
+                    color="k" if bright else "w")
     fig.colorbar(im, ax=ax)
     ax.set_title(title, fontsize=9)
     fig.tight_layout()
@@ -117,19 +158,34 @@ def gap_ratio_histograms(spectra, bins: int = 25):
     return fig
 
 
+def analysis_figures(analysis) -> Iterator[tuple[str, Figure]]:
+    """``(file name, Figure)`` for a spectral analysis, one at a time (the caller closes
+    each): sector SFFs, the xSFF matrix, the fitted R and the gap-ratio histograms."""
+    xs, ramp = analysis.xsff, analysis.ramp
+    yield "sector_sff.png", sector_sff(xs, ramp)
+    yield "xsff_matrix.png", xsff_matrix(xs, ramp)
+    yield "ramp.png", ramp_heatmap(ramp.fit, _labels(xs), "fitted ramp matrix")
+    yield "gap_ratios.png", gap_ratio_histograms(analysis.spectra)
+
+
+def curve_figures(xs, ramp=None, plateau=None) -> Iterator[tuple[str, Figure]]:
+    """``(file name, Figure)`` for ready-made xSFF curves, one at a time: the curves with
+    their plateau, the normalised plateau ``plateau.normalised`` and, where a ramp was
+    extracted, the normalised xSFF matrix with its windows and the fitted R."""
+    yield "xsff_curves.png", xsff_curves(xs)
+    if plateau is not None:
+        yield "plateau.png", ramp_heatmap(plateau.normalised, _labels(xs), "normalised plateau")
+    if ramp is not None:
+        yield "xsff_matrix.png", xsff_matrix(xs, ramp)
+        yield "ramp.png", ramp_heatmap(ramp.fit, _labels(xs), "fitted ramp matrix")
+
+
 def write_all(analysis, directory) -> list[Path]:
-    """Write ``sector_sff.png``, ``xsff_matrix.png``, ``ramp.png``, ``gap_ratios.png``."""
+    """Write :func:`analysis_figures` as ``sector_sff.png``, ``xsff_matrix.png``, ``ramp.png``, ``gap_ratios.png``."""
     d = Path(directory)
     d.mkdir(parents=True, exist_ok=True)
-    xs, ramp = analysis.xsff, analysis.ramp
-    figs = {
-        "sector_sff.png": sector_sff(xs, ramp),
-        "xsff_matrix.png": xsff_matrix(xs, ramp),
-        "ramp.png": ramp_heatmap(ramp.fit, _labels(xs), "fitted ramp matrix"),
-        "gap_ratios.png": gap_ratio_histograms(analysis.spectra),
-    }
     out = []
-    for name, fig in figs.items():
+    for name, fig in analysis_figures(analysis):
         fig.savefig(d / name, dpi=110)
         plt.close(fig)
         out.append(d / name)

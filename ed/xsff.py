@@ -108,6 +108,10 @@ class XSFF:
     charges, dims, irrep_dims : sector metadata (from the spectra).
     levels : per sector, the (standardised) spectra the sums were taken over.
     counts, t_edges : time samples per log bin and the bin edges.
+    labels : display label per sector.
+    layout : ``"symboot"`` (computed here) or ``"authors"`` (read from the authors'
+        published files: linear times, no filter, K normalised by n_mu n_nu; see :mod:`ed.xsff_io`).
+    plateau_err : standard error of the normalised plateau, where it was estimated from the curves.
     """
 
     t: np.ndarray
@@ -126,6 +130,9 @@ class XSFF:
     levels: list = field(default_factory=list)
     counts: np.ndarray | None = None
     t_edges: np.ndarray | None = None
+    labels: list = field(default_factory=list)
+    layout: str = "symboot"
+    plateau_err: np.ndarray | None = None
 
     @property
     def I2(self) -> float:
@@ -276,4 +283,5 @@ def compute_xsff(spec: SectorSpectra, *, n_times: int = 300, t_min: float | None
     return XSFF(t=centres, K=K, K_smooth=K, center=center, width=width, g2=g2, plateau=plateau,
                 rho_center=rho, n_realisations=R, connected=connected, charges=list(spec.charges),
                 dims=list(spec.dims), irrep_dims=list(spec.irrep_dims),
-                levels=[list(e) for e in spec.eigenvalues], counts=counts, t_edges=edges)
+                levels=[list(e) for e in spec.eigenvalues], counts=counts, t_edges=edges,
+                labels=list(spec.labels))

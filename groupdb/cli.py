@@ -7,6 +7,7 @@ import click
 
 from groupdb import store
 from groupdb.abelian import charge_labelling, parse_moduli
+from groupdb.display import ZETA_LEGEND, class_names, format_character_table, zeta_cells
 from groupdb.errors import SymbootInputError
 from groupdb.group import Group
 from groupdb.query import identify
@@ -37,7 +38,7 @@ def group_record(G: Group) -> dict:
         "element_orders": list(G.element_orders),
         "power_maps": {str(p): list(m) for p, m in G.power_maps.items()},
         "degrees": list(G.degrees),
-        "character_table": [[str(v) for v in row] for row in exact],
+        "character_table": zeta_cells(exact),
         "character_values": [list(row) for row in G.table.values],
         "indicators": list(G.indicators),
         "schur_multiplier": list(G.multiplier),
@@ -51,28 +52,14 @@ def group_record(G: Group) -> dict:
 
 def format_table(G: Group) -> str:
     """Character table as text: class sizes and element orders on top, FS indicators at the right."""
-    exact = G.table.exact()
-    cells = [[str(v) for v in row] for row in exact]
-    header = [f"{o}{'abcdefghijklmnopqrstuvwxyz'[n % 26]}" for n, o in enumerate(G.element_orders)]
-    width = max(len(s) for s in [*header, *(c for row in cells for c in row), *map(str, G.class_sizes)]) + 1
-    fs = {1: "+", -1: "-", 0: "o"}
-
-    def line(label, items, tail=""):
-        return f"{label:>8} " + "".join(f"{x:>{width}}" for x in items) + tail
-
-    out = [
+    return "\n".join([
         f"{G.name}  id [{G.id[0]},{G.id[1]}]  order {G.order}  classes {G.nclasses}  exponent {G.exponent}"
         f"  Schur multiplier {'x'.join(f'C{m}' for m in G.multiplier) or '1'}",
         "",
-        line("class", header),
-        line("size", G.class_sizes),
-        line("", ["-" * (width - 1)] * G.nclasses, "   FS"),
-    ]
-    for i, row in enumerate(cells):
-        out.append(line(f"χ{i + 1}", row, f"   {fs[G.indicators[i]]}"))
-    out.append("")
-    out.append("ζn = exp(2πi/n); classes named by element order; FS: + real, - quaternionic, o complex")
-    return "\n".join(out)
+        format_character_table(G.table.exact(), G.class_sizes, class_names(G.element_orders), G.indicators),
+        "",
+        f"{ZETA_LEGEND}; classes named by element order; FS: + real, - quaternionic, o complex",
+    ])
 
 
 @click.group()
