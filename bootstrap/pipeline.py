@@ -191,30 +191,61 @@ def _solve_minimal(make_obj, indices, time_limit: float, why: str) -> tuple[dict
 
 def _solve_checked(obj: dict, time_limit: float, cap: int) -> tuple[dict, Result, list[str]]:
     """Solve with every datum. When the xSFF ramp and the census disagree, each is solved
-    alone; an answer from one of them stands (with a note) when the other explains nothing
-    on its own — e.g. a ramp that violates reciprocity (a finite-size Thouless bump), or a
-    census with systematic coincidences between different irreducibles."""
+    alone (:func:`_ramp_or_census`). A census alone that no group explains is retried
+    without one composite row (:func:`_without_composite_row`)."""
     from bootstrap.constraints import reciprocity
 
     data = parse_data(obj)
     rec = reciprocity(data, cap * data.known.order)
     if not rec.fixed and not rec.violations:
-        return _solve_minimal(lambda i: {**obj, "index": i}, rec.indices, time_limit,
-                              "[G:N] is fixed neither by the ramp nor by the census")
-    res = solve(data, time_limit=time_limit)
-    if res.status != "inconsistent" or "ramp" not in obj or "census" not in obj:
-        return obj, res, []
+        o, res, notes = _solve_minimal(lambda i: {**obj, "index": i}, rec.indices, time_limit,
+                                       "[G:N] is fixed neither by the ramp nor by the census")
+    else:
+        o, res, notes = obj, solve(data, time_limit=time_limit), []
+        if res.status == "inconsistent" and "ramp" in obj and "census" in obj:
+            return _ramp_or_census(obj, res, data.known, time_limit, cap)
+    if not res.groups and res.status != "incomplete" and "census" in obj and "ramp" not in obj:
+        return _without_composite_row(obj, time_limit, cap) or (o, res, notes)
+    return o, res, notes
+
+
+def _ramp_or_census(obj: dict, res: Result, known: KnownSubgroup, time_limit: float, cap: int):
+    """Each datum alone; an answer from one stands (with a note) when the other explains
+    nothing on its own — e.g. a ramp that violates reciprocity (a finite-size Thouless bump)."""
     alone = {key: _solve_checked({k: v for k, v in obj.items() if k != other}, time_limit, cap)
              for key, other in (("ramp", "census"), ("census", "ramp"))}
-    verdicts = {k: verdict_line(r[1], data.known) for k, r in alone.items()}
+    verdicts = {k: verdict_line(r[1], known) for k, r in alone.items()}
     notes = ["the xSFF ramp and the multiplet census disagree (accidental degeneracy, integrability or too small "
              f"a system): ramp alone → {verdicts['ramp']}; census alone → {verdicts['census']}"]
     usable = [k for k, r in alone.items() if r[1].groups]
     if len(usable) == 1:
-        key = usable[0]
-        o, r, more = alone[key]
-        return o, r, notes + more + [f"the verdict rests on the {key} alone: the other datum is explained by no group"]
+        o, r, more = alone[usable[0]]
+        return o, r, notes + more + [f"the verdict rests on the {usable[0]} alone: the other datum is explained by no group"]
     return obj, res, notes
+
+
+def _without_composite_row(obj: dict, time_limit: float, cap: int):
+    """A census no group explains, retried without one composite row (a sum of other rows),
+    the largest first; ``None`` when that explains nothing either.
+
+    A composite row is what coincidences between levels of different irreducibles look
+    like. No group predicts a row that is only such a sum, while a systematic family of
+    coincidences (special states, not a symmetry) is a real property of some models; the
+    largest row is the one the most levels would have to share.
+    """
+    from ed.census import is_sum
+
+    rows = obj["census"]["rows"]
+    composite = sorted((r for r in rows if is_sum(r, [o for o in rows if o != r])), key=sum, reverse=True)
+    for row in composite:
+        reduced = {**obj, "census": {**obj["census"], "rows": [r for r in rows if r != row]}}
+        o, res, notes = _solve_checked(reduced, time_limit, cap)
+        if res.groups:
+            return o, res, notes + [
+                f"no group explains the census with its row {row}, a sum of other rows: it is read as coincidences "
+                "between levels of different irreducibles (not a symmetry; the census table says how many) and "
+                "the verdict rests on the other rows"]
+    return None
 
 
 def _finish(source, known, analysis, curves, obj, res, notes, seconds) -> IdentifyResult:

@@ -24,7 +24,7 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["Census", "multiplet_census", "census_plateau"]
+__all__ = ["Census", "multiplet_census", "census_plateau", "is_sum"]
 
 
 @dataclass
@@ -49,7 +49,7 @@ class Census:
                 "accidental": [{"row": r, "count": c} for r, c in self.accidental]}
 
 
-def _is_sum(v, others):
+def is_sum(v, others) -> bool:
     """Is ``v`` a sum of >= 2 vectors from ``others`` (with repetition)? Small DFS."""
     v = tuple(v)
 
@@ -98,7 +98,7 @@ def multiplet_census(levels: Sequence[np.ndarray], rtol: float = 1e-6, accidenta
     accidental, rows, counts = [], [], []
     for v, c in items:
         frequent = [u for u, cu in items if u != v and cu * accidental_fraction > c and sum(u) < sum(v)]
-        if frequent and _is_sum(v, frequent):
+        if frequent and is_sum(v, frequent):
             accidental.append((list(v), c))
         else:
             rows.append(list(v))

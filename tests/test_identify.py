@@ -66,6 +66,20 @@ def test_showcase_chiral_control(tmp_path):
 
 
 @pytest.mark.slow
+def test_showcase_ashkin_teller_potts_s4(tmp_path):
+    """S4 ⊃ V4 = Z2 × Z2: the 2-dim irrep restricts to twice the trivial one (a branching
+    multiplicity 2). The periodic random chain also shows a systematic family of 1 ⊕ 2
+    coincidences in the V4-trivial sector (census row (3,0,0,0), 54 multiplets at
+    L = 6 against 286 of the 2-dim irrep), which no group explains: the report must say it set
+    that row aside."""
+    res = _identify([str(MODELS / "ashkin_teller_potts.json")], tmp_path)
+    assert res["groups"] == [[24, 12]] and res["verdict"] == "G = S4, unique"
+    (c,) = [c for c in res["candidates"] if c["groups"]]
+    assert [2, 0, 0, 0] in c["branching"] and sorted(c["dims"]) == [1, 1, 2, 3, 3]
+    assert any("[3, 0, 0, 0]" in n for n in res["notes"])
+
+
+@pytest.mark.slow
 def test_showcase_d8_over_c4_two_groups_and_advice(tmp_path):
     import groupdb
     from groupdb.characters import indicators
