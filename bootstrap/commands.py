@@ -308,7 +308,7 @@ def identify(model, params, realisations, seed, matrix, generator, order, group,
 
         result = pipeline.identify_analysis(a, known_subgroup(known_spec),
                                             {"kind": "spectra", "description": str(spectra_file), "params": {}},
-                                            max_order=max_order, time_limit=time_limit)
+                                            max_order=max_order, time_limit=time_limit, say=stage)
     else:
         from bootstrap.known import known_subgroup
         from ed.xsff_io import abelian_orders, load_xsff
@@ -322,7 +322,7 @@ def identify(model, params, realisations, seed, matrix, generator, order, group,
         stage(f"xSFF curves read ({xs.layout} layout); extracting integers")
         result = pipeline.identify_curves(xs, known_subgroup(known_spec),
                                           {"kind": "xsff", "description": str(xsff_file), "params": {"layout": xs.layout}},
-                                          max_order=max_order, time_limit=time_limit)
+                                          max_order=max_order, time_limit=time_limit, say=stage)
     stage("writing the report")
     report = write_report(result, outdir)
     if as_json:

@@ -151,6 +151,26 @@ def _integer_data(analysis, known: KnownSubgroup, max_order: int | None) -> tupl
     return obj, notes
 
 
+def _stderr(message: str) -> None:
+    import click
+
+    click.echo(f"symboot: {message}", err=True)
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What every solve of one identification shares: the SMT time limit, the largest
+    index [G:N] within the database, and where progress goes (``None``: nowhere)."""
+
+    time_limit: float
+    cap: int
+    progress: object = None
+
+    def say(self, message: str) -> None:
+        if self.progress is not None:
+            self.progress(message)
+
+
 def _solve(obj: dict, time_limit: float) -> tuple[SpectralData, Result]:
     data = parse_data(obj)
     return data, solve(data, time_limit=time_limit)
@@ -162,7 +182,7 @@ def _index_cap(known: KnownSubgroup, max_order: int | None) -> int:
     return min(max_order or coverage(), coverage()) // known.order
 
 
-def _solve_minimal(make_obj, indices, time_limit: float, why: str) -> tuple[dict, Result, list[str]]:
+def _solve_minimal(make_obj, indices, run: "_Run", why: str) -> tuple[dict, Result, list[str]]:
     """Data that do not fix [G:N] (a plateau alone, distinct census rows alone): try the
     indices in increasing order and stop at the first one some group explains.
 
@@ -175,7 +195,8 @@ def _solve_minimal(make_obj, indices, time_limit: float, why: str) -> tuple[dict
         o = make_obj(index)
         if o is None:
             continue
-        obj, (_, res) = o, _solve(o, time_limit)
+        run.say(f"bootstrap: [G:N] = {index}")
+        obj, (_, res) = o, _solve(o, run.time_limit)
         tried.append(index)
         if res.groups or res.status == "incomplete":
             break
@@ -189,30 +210,31 @@ def _solve_minimal(make_obj, indices, time_limit: float, why: str) -> tuple[dict
     return obj, res, notes
 
 
-def _solve_checked(obj: dict, time_limit: float, cap: int) -> tuple[dict, Result, list[str]]:
+def _solve_checked(obj: dict, run: "_Run") -> tuple[dict, Result, list[str]]:
     """Solve with every datum. When the xSFF ramp and the census disagree, each is solved
     alone (:func:`_ramp_or_census`). A census alone that no group explains is retried
     without one composite row (:func:`_without_composite_row`)."""
     from bootstrap.constraints import reciprocity
 
     data = parse_data(obj)
-    rec = reciprocity(data, cap * data.known.order)
+    rec = reciprocity(data, run.cap * data.known.order)
     if not rec.fixed and not rec.violations:
-        o, res, notes = _solve_minimal(lambda i: {**obj, "index": i}, rec.indices, time_limit,
+        o, res, notes = _solve_minimal(lambda i: {**obj, "index": i}, rec.indices, run,
                                        "[G:N] is fixed neither by the ramp nor by the census")
     else:
-        o, res, notes = obj, solve(data, time_limit=time_limit), []
+        run.say("bootstrap: " + ", ".join(k for k in ("ramp", "census", "plateau") if k in obj))
+        o, res, notes = obj, solve(data, time_limit=run.time_limit), []
         if res.status == "inconsistent" and "ramp" in obj and "census" in obj:
-            return _ramp_or_census(obj, res, data.known, time_limit, cap)
+            return _ramp_or_census(obj, res, data.known, run)
     if not res.groups and res.status != "incomplete" and "census" in obj and "ramp" not in obj:
-        return _without_composite_row(obj, time_limit, cap) or (o, res, notes)
+        return _without_composite_row(obj, run) or (o, res, notes)
     return o, res, notes
 
 
-def _ramp_or_census(obj: dict, res: Result, known: KnownSubgroup, time_limit: float, cap: int):
+def _ramp_or_census(obj: dict, res: Result, known: KnownSubgroup, run: "_Run"):
     """Each datum alone; an answer from one stands (with a note) when the other explains
     nothing on its own — e.g. a ramp that violates reciprocity (a finite-size Thouless bump)."""
-    alone = {key: _solve_checked({k: v for k, v in obj.items() if k != other}, time_limit, cap)
+    alone = {key: _solve_checked({k: v for k, v in obj.items() if k != other}, run)
              for key, other in (("ramp", "census"), ("census", "ramp"))}
     verdicts = {k: verdict_line(r[1], known) for k, r in alone.items()}
     notes = ["the xSFF ramp and the multiplet census disagree (accidental degeneracy, integrability or too small "
@@ -224,7 +246,7 @@ def _ramp_or_census(obj: dict, res: Result, known: KnownSubgroup, time_limit: fl
     return obj, res, notes
 
 
-def _without_composite_row(obj: dict, time_limit: float, cap: int):
+def _without_composite_row(obj: dict, run: "_Run"):
     """A census no group explains, retried without one composite row (a sum of other rows),
     the largest first; ``None`` when that explains nothing either.
 
@@ -239,7 +261,7 @@ def _without_composite_row(obj: dict, time_limit: float, cap: int):
     composite = sorted((r for r in rows if is_sum(r, [o for o in rows if o != r])), key=sum, reverse=True)
     for row in composite:
         reduced = {**obj, "census": {**obj["census"], "rows": [r for r in rows if r != row]}}
-        o, res, notes = _solve_checked(reduced, time_limit, cap)
+        o, res, notes = _solve_checked(reduced, run)
         if res.groups:
             return o, res, notes + [
                 f"no group explains the census with its row {row}, a sum of other rows: it is read as coincidences "
@@ -261,8 +283,11 @@ def _finish(source, known, analysis, curves, obj, res, notes, seconds) -> Identi
 
 
 def identify_analysis(analysis, known: KnownSubgroup, source: dict, *, max_order: int | None = None,
-                      time_limit: float = 10.0, seconds: dict | None = None) -> IdentifyResult:
-    """Bootstrap and name the groups from a finished spectral analysis (:func:`ed.analyse`)."""
+                      time_limit: float = 10.0, seconds: dict | None = None, say=None) -> IdentifyResult:
+    """Bootstrap and name the groups from a finished spectral analysis (:func:`ed.analyse`).
+
+    ``say``: called with a one-line message as each bootstrap run starts (progress), or ``None``.
+    """
     seconds = dict(seconds or {})
     if known.rank != len(analysis.spectra.dims):
         raise SymbootInputError(f"N = {known.group.name} has {known.rank} irreducibles but the data have "
@@ -270,7 +295,7 @@ def identify_analysis(analysis, known: KnownSubgroup, source: dict, *, max_order
     obj, notes = _integer_data(analysis, known, max_order)
     notes = list(analysis.ramp.notes) + notes
     t0 = time.monotonic()
-    obj, res, more = _solve_checked(obj, time_limit, _index_cap(known, max_order))
+    obj, res, more = _solve_checked(obj, _Run(time_limit, _index_cap(known, max_order), say))
     seconds["bootstrap"] = time.monotonic() - t0
     return _finish(source, known, analysis, None, obj, res, notes + more, seconds)
 
@@ -305,11 +330,12 @@ def identify_matrices(hamiltonians, generators, orders=None, *, source: dict | N
     seconds["spectra and xSFF"] = time.monotonic() - t0
     known = known_subgroup(subgroup or subgroup_of_orders(analysis.spectra.orders or dec.orders))
     src = source or {"kind": "matrix", "description": f"{len(hamiltonians)} matrices", "params": {}}
-    return identify_analysis(analysis, known, src, max_order=max_order, time_limit=time_limit, seconds=seconds)
+    return identify_analysis(analysis, known, src, max_order=max_order, time_limit=time_limit, seconds=seconds,
+                             say=_stderr if progress else None)
 
 
 def identify_curves(xs, known: KnownSubgroup, source: dict, *, max_order: int | None = None,
-                    time_limit: float = 10.0) -> IdentifyResult:
+                    time_limit: float = 10.0, say=None) -> IdentifyResult:
     """Identify G from ready-made xSFF curves (:func:`ed.xsff_io.load_xsff`).
 
     Curves in symboot's own layout carry the energy filter and the block densities, so
@@ -340,7 +366,7 @@ def identify_curves(xs, known: KnownSubgroup, source: dict, *, max_order: int | 
             if max_order is not None:
                 obj["max_order"] = max_order
             t0 = time.monotonic()
-            obj, res, more = _solve_checked(obj, time_limit, _index_cap(known, max_order))
+            obj, res, more = _solve_checked(obj, _Run(time_limit, _index_cap(known, max_order), say))
             seconds["bootstrap"] = time.monotonic() - t0
             return _finish(source, known, None, xs, obj, res, notes + more, seconds)
         notes.append("the ramp matrix could not be fitted in every sector pair; the plateau is used")
@@ -356,6 +382,7 @@ def identify_curves(xs, known: KnownSubgroup, source: dict, *, max_order: int | 
         return None if P is None else {"subgroup": known.spec, "plateau": P, "index": index}
 
     t0 = time.monotonic()
-    obj, res, more = _solve_minimal(make_obj, range(1, _index_cap(known, max_order) + 1), time_limit, why)
+    cap = _index_cap(known, max_order)
+    obj, res, more = _solve_minimal(make_obj, range(1, cap + 1), _Run(time_limit, cap, say), why)
     seconds["bootstrap"] = time.monotonic() - t0
     return _finish(source, known, None, xs, obj, res, notes + more, seconds)
