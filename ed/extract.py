@@ -31,7 +31,7 @@ Examples
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -39,7 +39,7 @@ from .levelstats import GapRatio
 from .xsff import XSFF, sector_density
 
 __all__ = ["form_factor", "ramp_reference", "integer_estimate", "IntegerEstimate", "RampData",
-           "PlateauData", "detect_windows", "extract_ramp", "extract_plateau", "choose_beta",
+           "PlateauData", "detect_windows", "extract_ramp", "extract_plateau", "choose_beta", "statistics_mismatch",
            "resolve_by_reciprocity", "superposition_r"]
 
 
@@ -308,8 +308,23 @@ def _fit_matrix(xs: XSFF, beta: int, windows, rho_nodes, nblocks):
             y = xs.K[a, b, sel] / k
             w = np.ones(sel.sum()) if xs.counts is None else xs.counts[sel].astype(float)
             fit[a, b], err[a, b] = _weighted_mean(y, w)
+            err[a, b] = np.hypot(err[a, b], _drift(y, w) / 2)
             fit[b, a], err[b, a] = fit[a, b], err[a, b]
     return fit, err
+
+
+def _drift(y: np.ndarray, w: np.ndarray) -> float:
+    """Change of the normalised xSFF between the two halves of the window (log time).
+
+    On a true ramp the normalised curve is flat; a Thouless bump still decaying, or a
+    block already bending to its plateau, shows as a drift, which is a systematic error
+    of the fitted value (half of it is added in quadrature), so such a window yields a
+    set of plausible integers instead of a confidently wrong one.
+    """
+    h = len(y) // 2
+    if h < 2:
+        return 0.0
+    return abs(_weighted_mean(y[:h], w[:h])[0] - _weighted_mean(y[h:], w[h:])[0])
 
 
 # <r> of k independent, equally dense blocks superposed (central half of the
@@ -336,6 +351,22 @@ def superposition_r(beta: int, k: int) -> float:
     return _R_SUPERPOSED[beta][k - 1] if k <= 12 else 0.3863
 
 
+#: mean squared z-score of <r> against the block counts above which the level statistics
+#: contradict the fitted ramp (3 sigma per sector)
+STATISTICS_VETO = 9.0
+
+
+def statistics_mismatch(beta: int, diag, ratios: list[GapRatio] | None) -> float:
+    """Mean squared z-score of each sector's ``<r>`` against ``k ~ R_mu mu`` superposed
+    blocks of class ``beta`` (``superposition_r``); 0 without usable ratios."""
+    terms = []
+    for m, g in enumerate(ratios or []):
+        if g.n >= 30 and np.isfinite(diag[m]):
+            k = int(min(12, max(1, round(diag[m]))))
+            terms.append(((g.mean - superposition_r(beta, k)) / np.hypot(g.err, 0.01)) ** 2)
+    return float(np.mean(terms)) if terms else 0.0
+
+
 def choose_beta(fits: dict, errs: dict, ratios: list[GapRatio] | None) -> tuple[int, str]:
     """GOE or GUE, from two pieces of evidence:
 
@@ -358,14 +389,7 @@ def choose_beta(fits: dict, errs: dict, ratios: list[GapRatio] | None) -> tuple[
         mis += 10.0 * float((~ok).sum()) / ok.size  # windows missing under this class
         if np.any(d[np.isfinite(d)] < 0.75):
             mis += 100.0
-        rs = 0.0
-        if ratios:
-            terms = []
-            for m, g in enumerate(ratios):
-                if g.n >= 30 and np.isfinite(d[m]):
-                    k = int(min(12, max(1, round(d[m]))))
-                    terms.append(((g.mean - superposition_r(beta, k)) / np.hypot(g.err, 0.01)) ** 2)
-            rs = float(np.mean(terms)) if terms else 0.0
+        rs = statistics_mismatch(beta, d, ratios)
         score[beta] = mis + rs
         parts[beta] = (mis, rs)
     best = min(score, key=score.get)
@@ -412,6 +436,17 @@ def extract_ramp(xs: XSFF, levels: list[list[np.ndarray]] | None = None, ratios:
                      "check that the ramp is linear before trusting R")
     if xs.n_realisations == 1:
         notes.append("single realisation: only the running-time average reduces the noise")
+    # the other class's ramp differs by a factor 2 at early times: when <r> contradicts
+    # the block counts of the chosen class but fits those of the other reading, both
+    # readings stay plausible (the <r> table assumes equally dense blocks, so a poor fit
+    # of both is not evidence either way)
+    other = 0.5 if beta == 2 else 2.0
+    if not (ratios and statistics_mismatch(beta, np.diag(fit), ratios) > STATISTICS_VETO
+            and statistics_mismatch(3 - beta, other * np.diag(fit), ratios) < STATISTICS_VETO):
+        other = None
+    else:
+        notes.append(f"<r> contradicts the block counts of the {'GUE' if beta == 2 else 'GOE'} fit and agrees with "
+                     f"the {'GOE' if beta == 2 else 'GUE'} reading: entries are the integers plausible under either class")
     # finite-size floor: ~0.5/sqrt(levels per block inside the filter), at least 4 %
     neff = xs.g2.mean(axis=1) / np.maximum(1.0, np.where(np.isfinite(np.diag(fit)), np.diag(fit), 1.0))
     entries = []
@@ -423,7 +458,12 @@ def extract_ramp(xs: XSFF, levels: list[list[np.ndarray]] | None = None, ratios:
             if a != b and np.isfinite(fit[a, a]) and np.isfinite(fit[b, b]):
                 # R = M^T M: Cauchy-Schwarz bounds the cross entries
                 bound = int(np.floor(np.sqrt((fit[a, a] + 3 * err[a, a] + 0.5) * (fit[b, b] + 3 * err[b, b] + 0.5))))
-            row.append(integer_estimate(fit[a, b], err[a, b], floor=floor, upper=bound))
+            est = integer_estimate(fit[a, b], err[a, b], floor=floor, upper=bound)
+            if other is not None:
+                alt = integer_estimate(other * fit[a, b], other * err[a, b], floor=floor)
+                both = sorted(set(est.candidates) | set(alt.candidates))
+                est = replace(est, value=both[0] if len(both) == 1 else None, candidates=both)
+            row.append(est)
         entries.append(row)
     # a sector holding several independent blocks has Poisson-like <r> even when
     # every block is chaotic, so the level statistics alone do not veto the ramp

@@ -129,6 +129,21 @@ def test_s3_chain_ramp_matrix():
     assert a.ramp.integer_matrix.tolist() == [[1, 0, 0], [0, 1, 0], [0, 0, 1]]
 
 
+@pytest.mark.slow
+def test_s3_chain_ramp_never_a_wrong_integer_when_beta_is_misread():
+    """L = 8, seed 1: no GOE window is found, the GUE fit reads R ≈ [[3.2,0,0],[0,1.9,1.9],…]
+    (twice the GOE values) and would round to a wrong exact matrix; <r> (0.51 in the
+    one-block sectors) contradicts the GUE block counts, so every true entry must stay
+    among the plausible integers."""
+    truth = [[2, 0, 0], [0, 1, 1], [0, 1, 1]]
+    ms = ensemble(s3_chain, 8, seed=1, L=8, theta=0.0)
+    a = analyse([m.H for m in ms], ms[0].generators, ms[0].orders)
+    for i in range(3):
+        for j in range(3):
+            e = a.ramp.entries[i][j]
+            assert (e.value == truth[i][j]) if e.value is not None else truth[i][j] in e.candidates
+
+
 # ---------------------------------------------------------------- independent ED
 def test_hubbard_spectra_match_quspin():
     quspin = pytest.importorskip("quspin", reason="QuSpin not installed (pip install quspin)")
