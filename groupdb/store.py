@@ -99,15 +99,20 @@ def load(key) -> Group:
     parsed = parse_id(key)
     if parsed:
         return load_id(*parsed)
-    rows = connection().execute(
-        "SELECT g_order, g_idx FROM groups WHERE name_key = ? ORDER BY g_order, g_idx", (name_key(key),)
-    ).fetchall()
+    rows = _ids_named(name_key(key))
     if not rows:
         raise SymbootInputError(f"unknown group name {key!r} (try an id like [6,1], or `symboot groups list`)")
     if len(rows) > 1:
         ids = ", ".join(f"[{o},{i}]" for o, i in rows)
         raise SymbootInputError(f"the name {key!r} is ambiguous: {ids}; give an id")
     return load_id(*rows[0])
+
+
+@lru_cache(maxsize=1024)
+def _ids_named(key: str) -> tuple[tuple[int, int], ...]:
+    # name_key has no index in the file (a scan reads every record, ~1 ms): look each name up once
+    return tuple(connection().execute(
+        "SELECT g_order, g_idx FROM groups WHERE name_key = ? ORDER BY g_order, g_idx", (key,)).fetchall())
 
 
 def ids_of_order(order: int) -> list[tuple[int, int]]:
