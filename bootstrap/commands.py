@@ -288,17 +288,10 @@ def identify(model, params, realisations, seed, matrix, generator, order, group,
                                             max_order=max_order, time_limit=time_limit, workers=workers,
                                             min_levels=min_levels, progress=progress, dec=dec)
     elif spectra_file:
-        from pathlib import Path
-
         from ed.analysis import analyse_spectra
         from ed.spectra import load_spectra
 
-        if not Path(spectra_file).exists():
-            raise SymbootInputError(f"file not found: {spectra_file}")
-        try:
-            spec_ = load_spectra(spectra_file)
-        except Exception as exc:
-            raise SymbootInputError(f"cannot read spectra from {spectra_file}: {exc}") from None
+        spec_ = load_spectra(spectra_file)
         stage("level statistics, xSFF, census")
         a = analyse_spectra(spec_, min_levels=min_levels)
         known_spec = declared or (pipeline.subgroup_of_orders(spec_.orders) if spec_.orders else None)

@@ -175,13 +175,7 @@ def xsff(matrix, generator, order, workers, min_levels, group, as_json, beta, ti
 
         if matrix or generator:
             raise SymbootInputError("give either --spectra or --matrix/--generator, not both")
-        if not Path(spectra_file).exists():
-            raise SymbootInputError(f"file not found: {spectra_file}")
-        try:
-            spec = load_spectra(spectra_file)
-        except Exception as exc:
-            raise SymbootInputError(f"cannot read spectra from {spectra_file}: {exc}") from exc
-        a = analyse_spectra(spec, min_levels=min_levels, beta=None if beta == "auto" else int(beta),
+        a = analyse_spectra(load_spectra(spectra_file), min_levels=min_levels, beta=None if beta == "auto" else int(beta),
                             n_times=times, filter_width=filter_width)
     else:
         a = _analyse_matrices(matrix, generator, order, group, min_levels, beta, workers, times, filter_width, quiet)

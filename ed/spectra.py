@@ -218,8 +218,23 @@ def save_spectra(s: SectorSpectra, path: str | Path) -> Path:
 
 
 def load_spectra(path: str | Path) -> SectorSpectra:
-    """Read a file written by :func:`save_spectra`."""
+    """Read a file written by :func:`save_spectra`.
+
+    Raises
+    ------
+    SymbootInputError
+        The file is missing or is not a spectra file.
+    """
     path = Path(path)
+    if not path.exists():
+        raise SymbootInputError(f"file not found: {path}")
+    try:
+        return _read_spectra(path)
+    except Exception as exc:
+        raise SymbootInputError(f"cannot read spectra from {path}: {exc}") from None
+
+
+def _read_spectra(path: Path) -> SectorSpectra:
     if path.suffix in (".h5", ".hdf5"):
         import h5py
 

@@ -127,6 +127,18 @@ def test_matrix_files_random_g_chain(group, known, L, gid, tmp_path):
         assert res["groups"] == [[8, 3], [8, 4]] and res["advice"]
 
 
+def test_spectra_file(tmp_path):
+    from ed.sectors import abelian_sectors
+    from ed.spectra import compute_spectra, save_spectra
+
+    gens, _ = NAMED_GROUPS["S3"]
+    ms = ensemble(random_g_chain, 4, seed=7, group_gens=gens, L=6, known=[[1, 2, 0]])
+    dec = abelian_sectors(ms[0].generators, ms[0].orders)
+    save_spectra(compute_spectra([m.H for m in ms], dec, workers=1), tmp_path / "s.h5")
+    res = _identify(["--spectra", str(tmp_path / "s.h5")], tmp_path)
+    assert res["groups"] == [[6, 1]] and res["source"]["kind"] == "spectra"
+
+
 # ------------------------------------------------------------------ xSFF files
 def _authors_file(path, rows, block_dims, samples=60, seed=0):
     """Authors' layout from GUE blocks with a prescribed branching (rows of M per block)."""
@@ -207,6 +219,8 @@ def small(tmp_path_factory):
     (["--matrix", "{d}/tiny_H.npz", "--generator", "{d}/tiny_U.npz"], "too small"),
     (["--xsff", "{d}/junk_xsff.npz"], "not an xSFF file"),
     (["--xsff", "{d}/missing.npz"], "not found"),
+    (["--spectra", "{d}/missing.h5"], "not found"),
+    (["--spectra", "{d}/text.npz"], "cannot read spectra"),
     (["{d}/bad_model.json"], "unknown model"),
     (["s3_chain", "--param", "L=2"], "too small"),
     (["--matrix", "{d}/H.npz"], "generator"),
