@@ -218,9 +218,11 @@ def _solve_checked(obj: dict, run: "_Run") -> tuple[dict, Result, list[str]]:
 
     data = parse_data(obj)
     rec = reciprocity(data, run.cap * data.known.order)
-    if not rec.fixed and not rec.violations:
+    # the minimal index is the answer only where the data are blind to symmetries acting inside
+    # the sectors (census rows, plateau); a ramp given as sets leaves several indices open honestly
+    if not rec.fixed and not rec.violations and "ramp" not in obj:
         o, res, notes = _solve_minimal(lambda i: {**obj, "index": i}, rec.indices, run,
-                                       "[G:N] is fixed neither by the ramp nor by the census")
+                                       "the census does not fix [G:N]")
     else:
         run.say("bootstrap: " + ", ".join(k for k in ("ramp", "census", "plateau") if k in obj))
         o, res, notes = obj, solve(data, time_limit=run.time_limit), []
