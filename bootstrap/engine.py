@@ -23,17 +23,18 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
 from bootstrap.character_table import ExactTable, character_table, check_n_columns, codegrees
 from bootstrap.constraints import (
-    CHARACTER_TABLE, Violation, check_branching_data, check_divisibility, check_fusion, reciprocity,
+    CHARACTER_TABLE, Violation, check_branching_data, check_divisibility, check_fusion_axioms,
+    check_fusion_restriction, reciprocity,
 )
 from bootstrap.data import SpectralData
 from bootstrap.identify import NamedMatch, named_search, ring_isomorphism
 from bootstrap.solver import enumerate_branchings, enumerate_fusion_rings
-from functools import lru_cache
 
 from groupdb.characters import tensor_coefficients as _tensor_coefficients
 from groupdb.store import max_order as coverage
@@ -136,18 +137,26 @@ class Result:
         }
 
 
-def _cross_check(data: SpectralData, M: np.ndarray, F: np.ndarray, order: int) -> list[Violation]:
+def _cross_check(data: SpectralData, M: np.ndarray, G) -> list[Violation]:
     """Every abstract constraint, checked directly on a named group's data."""
-    out = check_branching_data(data, M) + check_divisibility(M @ data.known.dims, order)
-    if len(F) <= 24:
-        out += check_fusion(data.known, M, F)
-    cod = codegrees(F, order)
-    if isinstance(cod, Violation):
-        out.append(cod)
+    F = tensor_coefficients(G)
+    out = check_branching_data(data, M) + check_divisibility(M @ data.known.dims, G.order)
+    out += check_fusion_restriction(data.known, M, F) + list(_ring_violations(G))
     bad = check_n_columns(data.known, M, F)
     if bad:
         out.append(bad)
     return out
+
+
+@lru_cache(maxsize=1024)
+def _ring_violations(G) -> tuple[Violation, ...]:
+    """The constraints on G's representation ring alone (N-independent, so once per group)."""
+    F = tensor_coefficients(G)
+    out = check_fusion_axioms(F) if len(F) <= 24 else []  # associativity is k⁵ work
+    cod = codegrees(F, G.order)
+    if isinstance(cod, Violation):
+        out.append(cod)
+    return tuple(out)
 
 
 def _table_for(F: np.ndarray, order: int, G=None) -> tuple[ExactTable | None, str, Violation | None]:
@@ -290,7 +299,7 @@ def _attach_named(data, matches: list[NamedMatch], candidates: list[Candidate], 
     for m in matches:
         M = m.branching
         F = tensor_coefficients(m.group)
-        problems = _cross_check(data, M, F, order)
+        problems = _cross_check(data, M, m.group)
         if problems:
             violations.append(Violation("cross-check", f"{m.group.name} fails the abstract constraints: "
                                         + "; ".join(map(str, problems))))

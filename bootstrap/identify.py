@@ -156,17 +156,16 @@ def ring_isomorphism(M1: np.ndarray, F1: np.ndarray, M2: np.ndarray, F2: np.ndar
     pi = [-1] * k
     used = [False] * k
     nodes = 0
+    done: list[int] = []  # indices of F2 placed so far, in placement order
 
     def ok(i: int) -> bool:
-        done = [j for j in range(k) if pi[j] >= 0]
+        # the new index against every placed pair, in the three slots of the tensor
+        d = np.array(done + [i])
+        p = np.array([pi[j] for j in d])
         a = pi[i]
-        for j in done:
-            b = pi[j]
-            for l in done:
-                c = pi[l]
-                if F1[a, b, c] != F2[i, j, l] or F1[b, a, c] != F2[j, i, l] or F1[b, c, a] != F2[j, l, i]:
-                    return False
-        return True
+        return (np.array_equal(F1[a][np.ix_(p, p)], F2[i][np.ix_(d, d)])
+                and np.array_equal(F1[:, a][np.ix_(p, p)], F2[:, i][np.ix_(d, d)])
+                and np.array_equal(F1[:, :, a][np.ix_(p, p)], F2[:, :, i][np.ix_(d, d)]))
 
     def rec(t: int) -> bool:
         nonlocal nodes
@@ -180,8 +179,11 @@ def ring_isomorphism(M1: np.ndarray, F1: np.ndarray, M2: np.ndarray, F2: np.ndar
             if nodes > max_nodes:
                 return False
             pi[i], used[a] = a, True
-            if ok(i) and rec(t + 1):
-                return True
+            if ok(i):
+                done.append(i)
+                if rec(t + 1):
+                    return True
+                done.pop()
             pi[i], used[a] = -1, False
         return False
 

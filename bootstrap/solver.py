@@ -156,14 +156,18 @@ def enumerate_branchings(data: SpectralData, index: int, deadline: float | None 
     for mu in range(r):
         s.add(z3.Implies(flags[RECIPROCITY], lin([w[mu] * d for w, d in zip(rows, dim)]) == index * n[mu]))
     s.add(z3.Implies(flags[RECIPROCITY], lin([d * d for d in dim]) == order))
+    def data_entry(coef, allowed):
+        if not any(coef) and 0 in allowed:
+            return  # no admissible row touches this pair (most of a sparse R): nothing to say
+        e = lin(coef)
+        s.add(z3.Implies(flags[DATA], z3.Or([e == v for v in sorted(allowed)])))
+
     for a in range(r):
         for b in range(a, r):
             if data.ramp is not None:
-                e = lin([w[a] * w[b] for w in rows])
-                s.add(z3.Implies(flags[DATA], z3.Or([e == v for v in sorted(data.ramp[a][b])])))
+                data_entry([w[a] * w[b] for w in rows], data.ramp[a][b])
             if data.plateau is not None:
-                e = lin([d * w[a] * w[b] for w, d in zip(rows, dim)])
-                s.add(z3.Implies(flags[DATA], z3.Or([e == v for v in sorted(data.plateau[a][b])])))
+                data_entry([d * w[a] * w[b] for w, d in zip(rows, dim)], data.plateau[a][b])
     if data.census_rows is not None:
         from collections import Counter
         want = Counter(tuple(int(x) for x in row) for row in data.census_rows)
@@ -302,6 +306,9 @@ def enumerate_fusion_rings(known, M: np.ndarray, deadline: float | None = None,
     for i in range(1, k):  # exactly one dual
         add(guard_a, eq(total([N(i, j, 0) for j in range(1, k)]), 1))
     for j in range(1, k):  # rigidity N_ij^l = N_{j* l}^i
+        if time.monotonic() >= deadline:
+            res.complete, res.reason = False, "time limit while building the fusion-ring constraints"
+            return res
         for a in range(1, k):
             if not dual_ok[j, a]:
                 continue
@@ -319,6 +326,10 @@ def enumerate_fusion_rings(known, M: np.ndarray, deadline: float | None = None,
                 else:
                     add(guard_a, z3.Implies(cond == 1, z3.And(eqs)))
     for i in range(1, k):  # associativity: L_i L_j = L_j L_i
+        # building these k⁴ quadratic terms in z3's Python API is itself seconds at rank 12
+        if time.monotonic() >= deadline:
+            res.complete, res.reason = False, "time limit while building the fusion-ring constraints"
+            return res
         for j in range(i + 1, k):
             for a in range(1, k):
                 for b in range(1, k):

@@ -240,8 +240,8 @@ def identify(N, ramp=None, census=None, labels=None, max_group_order=None) -> li
         G = load_id(*gid)
         hits, first_M = [], None
         for j in positions:
-            M_H = branching(G, G.subgroups[j], N)
-            pi = _match(N, M_H, R, rows_wanted)
+            M_H, R_H = _stored_branching(G, j, N)
+            pi = _match(N, M_H, R_H, R, rows_wanted)
             if pi is not None:
                 hits.append(j)
                 if first_M is None:
@@ -251,8 +251,17 @@ def identify(N, ramp=None, census=None, labels=None, max_group_order=None) -> li
     return matches
 
 
-def _match(N: Group, M_H: np.ndarray, R: np.ndarray, rows_wanted: Counter | None) -> np.ndarray | None:
-    R_H = M_H.T @ M_H
+@lru_cache(maxsize=4096)
+def _stored_branching(G: Group, j: int, N: Group) -> tuple[np.ndarray, np.ndarray]:
+    """(M, MᵀM) of the j-th subgroup class, read-only: repeated queries reuse them."""
+    M = branching(G, G.subgroups[j], N)
+    R = M.T @ M
+    M.setflags(write=False)
+    R.setflags(write=False)
+    return M, R
+
+
+def _match(N: Group, M_H: np.ndarray, R_H: np.ndarray, R: np.ndarray, rows_wanted: Counter | None) -> np.ndarray | None:
 
     def ramp_partial(points, pi) -> bool:
         b = points[-1]

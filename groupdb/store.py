@@ -36,14 +36,16 @@ def database_path() -> Path:
 
 
 def connection() -> sqlite3.Connection:
-    """A read-only connection (one per thread)."""
-    path = database_path()
+    """A read-only connection (one per thread), reopened when SYMBOOT_GROUPDB changes."""
+    # compare the raw setting, not a Path: building one per call was a third of a warm query
+    setting = os.environ.get("SYMBOOT_GROUPDB")
     con = getattr(_local, "con", None)
-    if con is None or getattr(_local, "path", None) != path:
+    if con is None or getattr(_local, "setting", None) != setting:
+        path = database_path()
         if not path.exists():
             raise SymbootInputError(f"group database not found at {path} (run `make groupdb-data`)")
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        _local.con, _local.path = con, path
+        _local.con, _local.setting = con, setting
     return con
 
 
@@ -137,9 +139,13 @@ def ramp_key(R) -> int:
     """An invariant of a symmetric matrix under simultaneous permutation of rows and columns
     (sorted diagonal, sorted off-diagonal entries), hashed to a signed 63-bit integer."""
     R = np.asarray(R, dtype=np.int64)
-    iu = np.triu_indices(len(R), 1)
-    text = f"{sorted(np.diag(R).tolist())}|{sorted(R[iu].tolist())}"
+    text = f"{sorted(np.diag(R).tolist())}|{sorted(R[_upper(len(R))].tolist())}"
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big") >> 1
+
+
+@lru_cache(maxsize=None)
+def _upper(n: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.triu_indices(n, 1)
 
 
 def embeddings(sub_id, order: int, key: int | None = None) -> list[tuple[tuple[int, int], list[int]]]:

@@ -6,10 +6,13 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from bootstrap.character_table import verify_table
 from bootstrap.commands import commands
 from bootstrap.data import parse_data
 from bootstrap.engine import solve
 from bootstrap.verify import verify
+import groupdb
+from groupdb.characters import tensor_coefficients
 from groupdb.cyclotomic import Cyclotomic
 from groupdb.errors import SymbootInputError
 
@@ -54,6 +57,22 @@ def test_trivial_n_prime_order_is_cyclic(p):
     col1 = sorted(str(vals[j][1]) for j in range(p))
     assert col1 == sorted(str(z**j) for j in range(p))
     assert c.table.class_sizes == [1] * p
+
+
+@pytest.mark.parametrize("gid", [(12, 3), (21, 1), (20, 3), (24, 12)])
+def test_verify_table_accepts_gaps_tables_and_rejects_corrupted_ones(gid):
+    """GAP's tables (groupdb) pass the exact check; one changed value, or one column replaced
+    by another class's Galois-conjugate column (each column still an eigenvector), do not."""
+    G = groupdb.load(gid)
+    F, m = tensor_coefficients(G), G.exponent
+    values = G.table.exact()
+    assert verify_table(F, values, m)
+    bumped = [row[:] for row in values]
+    bumped[-1][-1] = bumped[-1][-1] + 1
+    assert not verify_table(F, bumped, m)
+    # a column duplicated in place of another: the column set is no longer the table's
+    dup = [row[:1] + [row[-1]] + row[2:] for row in values]
+    assert not verify_table(F, dup, m)
 
 
 def test_reciprocity_violation_named_in_words(tmp_path):
@@ -115,6 +134,15 @@ def test_time_limit_is_incomplete_not_no_solution(tmp_path):
     res = run(["solve", "--json", "--time-limit", "0.05"], tmp_path, obj)
     assert res.exit_code == 3, res.output
     assert json.loads(res.output)["status"] == "incomplete"
+
+
+def test_time_limit_covers_building_the_fusion_ring_constraints():
+    """The limit bounds the whole abstract search, not only z3's checks: building the
+    associativity terms at rank 11 ([G:N] = 38, N = 1) alone took 3.6 s against a 0.2 s limit."""
+    r = solve(parse_data({"subgroup": {"cyclic": 1}, "ramp": [[38]]}), time_limit=0.2)
+    assert r.abstract["status"] == "incomplete" and "time limit" in r.abstract["reason"]
+    assert r.status == "complete" and r.groups == [(38, 1), (38, 2)]  # the named search is exhaustive there
+    assert r.seconds < 2.0
 
 
 def test_query_without_data_lists_overgroups_of_c3(tmp_path):
