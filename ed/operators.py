@@ -157,8 +157,17 @@ def onsite_product(op, L: int) -> sp.csr_matrix:
     >>> onsite_product(X, 3).nnz
     8
     """
-    op = sp.csr_matrix(op)
-    return reduce(lambda a, b: sp.kron(a, b, format="csr"), [op] * L).tocsr()
+    if L < 1:
+        raise ValueError(f"need at least one site, got L = {L}")
+    # binary powering of the Kronecker product: O(log L) krons instead of L - 1
+    out, power = None, sp.csr_matrix(op)
+    while True:
+        if L & 1:
+            out = power if out is None else sp.kron(out, power, format="csr")
+        L >>= 1
+        if not L:
+            return out.tocsr()
+        power = sp.kron(power, power, format="csr")
 
 
 def fermion_ops(n_modes: int) -> list[sp.csr_matrix]:

@@ -11,7 +11,9 @@ Sector bases are sparse isometries ``V_q`` (``D x D_q``, orthonormal columns);
 the block is ``H_q = V_q^dagger H V_q``. When every generator permutes basis
 states up to phases (products of on-site operators, diagonal charges) the
 basis comes from orbits and representatives as in QuSpin — O(|N| D) work,
-never a dense diagonalisation of U. Otherwise the simultaneous eigenspaces are
+never a dense diagonalisation of U; the block then needs only the rows of H at
+the representatives, and :func:`sector_matrix` builds it straight from local
+terms without the full matrix. Otherwise the simultaneous eigenspaces are
 found densely (fine for D up to a few thousand).
 
 Non-abelian N: :func:`isotypic_sectors` (projectors ``P_mu`` from N's character
@@ -47,6 +49,7 @@ __all__ = [
     "charge_vectors",
     "sector_blocks",
     "dense_block",
+    "sector_matrix",
     "isotypic_sectors",
 ]
 
@@ -57,13 +60,16 @@ class Sector:
 
     ``charges``: the charge vector (abelian N) or ``(irrep index,)``
     (non-abelian N); ``basis``: ``D x dim`` matrix with orthonormal columns;
-    ``irrep_dim``: ``n_mu`` (1 for abelian N).
+    ``irrep_dim``: ``n_mu`` (1 for abelian N); ``reps``: for bases built from
+    orbits, one basis state per column whose projection onto the sector is that
+    column (the orbit representative), else ``None``.
     """
 
     charges: tuple[int, ...]
     basis: sp.csr_matrix
     irrep_dim: int = 1
     label: str = ""
+    reps: np.ndarray | None = None
 
     @property
     def dim(self) -> int:
@@ -71,19 +77,152 @@ class Sector:
 
     def block(self, H) -> np.ndarray:
         """Dense ``V^dagger H V`` (see :func:`dense_block`)."""
-        return dense_block(H, self.basis)
+        return dense_block(H, self.basis, self.reps)
 
 
-def dense_block(H, V) -> np.ndarray:
+def _orbit_rows(V) -> tuple[np.ndarray, np.ndarray]:
+    """Column and value of the one non-zero in each row of an orbit basis
+    (orbits are disjoint); ``-1`` and ``0`` for states outside the sector."""
+    V = sp.csr_matrix(V)
+    has = np.diff(V.indptr) > 0
+    first = V.indptr[:-1][has]
+    col = np.full(V.shape[0], -1, dtype=np.int64)
+    col[has] = V.indices[first]
+    val = np.zeros(V.shape[0], dtype=V.dtype)
+    val[has] = V.data[first]
+    return col, (val.real if not np.any(val.imag) else val)
+
+
+def _real_if_real(b):
+    """``b`` (sparse, any format) with a real dtype when no entry has an imaginary part."""
+    if np.iscomplexobj(b.data) and not np.any(b.data.imag):
+        b = b.real
+    return b
+
+
+def dense_block(H, V, reps=None) -> np.ndarray:
     """Dense ``V^dagger H V``, real when it is real (LAPACK's real path is ~2x faster).
 
+    With ``reps`` (orbit representatives, :attr:`Sector.reps`) only the rows of
+    ``H`` at the representatives are used: ``P|r_b> = V[r_b, b]^* |b>`` for the
+    sector projector ``P``, and ``P`` commutes with ``H``, so
+    ``<b|H|a> = <r_b|H|a> / V[r_b, b]`` — |orbit| times fewer products.
     Built sparse, densified once; not symmetrised (LAPACK reads one triangle).
+
+    Examples
+    --------
+    >>> from ed.operators import onsite_product, site_op
+    >>> sx = np.array([[0.0, 1.0], [1.0, 0.0]])
+    >>> H = site_op(sx, 0, 2) + site_op(sx, 1, 2)
+    >>> s = abelian_sectors([onsite_product(sx, 2)], [2]).sectors[0]
+    >>> s.reps.tolist(), np.allclose(dense_block(H, s.basis, s.reps), dense_block(H, s.basis))
+    ([0, 1], True)
     """
-    b = V.conj().T @ (sp.csr_matrix(H) @ V)
-    b = sp.csr_matrix(b)
-    if b.nnz == 0 or not np.any(b.data.imag):
-        b = b.real
-    return b.toarray()
+    H = sp.csr_matrix(H)
+    if reps is None:
+        b = V.conj().T @ (H @ V)
+    else:
+        _, val = _orbit_rows(V)
+        b = sp.diags(1.0 / val[reps]) @ (H[reps] @ V)
+    return _real_if_real(sp.csr_matrix(b)).toarray()
+
+
+def sector_matrix(terms, sector: Sector, L: int, q: int) -> sp.csc_matrix:
+    """Sparse sector matrix ``V^dagger H V`` of a sum of local terms, built from the
+    orbit representatives without the ``q**L`` matrix (as QuSpin does).
+
+    Each term is applied to the representatives ``r_b``; each image state is
+    mapped to its sector column ``a`` and coefficient, and ``<a|H|r_b> / V[r_b, b]^*``
+    is entry ``(a, b)`` (see :func:`dense_block`). ``H`` must commute with the
+    sector's symmetry: that is checked when the full matrix is given to
+    :func:`abelian_sectors`; here it is the caller's promise.
+
+    Parameters
+    ----------
+    terms : iterable of ``(op, sites)``: ``op`` a ``q**k x q**k`` matrix (dense or
+        sparse) whose first tensor factor acts on ``sites[0]`` (the ``numpy.kron``
+        / :func:`ed.operators.bond_op` convention) and ``sites`` ``k`` distinct
+        sites; site 0 is the most significant digit of the basis index.
+    sector : a sector with orbit representatives (monomial generators, :attr:`Sector.reps`).
+    L, q : number of sites and local dimension.
+
+    Returns
+    -------
+    ``dim x dim`` CSC matrix (column ``b`` = the image of ``r_b``, filled in place),
+    real when it is real.
+
+    Examples
+    --------
+    Open transverse-field Ising pair in the spin-flip-even sector, basis
+    ``(|00>+|11>)/sqrt 2``, ``(|01>+|10>)/sqrt 2``:
+
+    >>> from ed.operators import onsite_product
+    >>> sx, sz = np.array([[0.0, 1.0], [1.0, 0.0]]), np.diag([1.0, -1.0])
+    >>> terms = [(np.kron(sz, sz), (0, 1)), (sx, (0,)), (sx, (1,))]
+    >>> s = abelian_sectors([onsite_product(sx, 2)], [2]).sectors[0]
+    >>> sector_matrix(terms, s, L=2, q=2).toarray().tolist()
+    [[1.0, 2.0], [2.0, -1.0]]
+    """
+    if sector.reps is None:
+        raise SymbootInputError("this sector's basis is not built from orbits (non-monomial symmetry): "
+                                "build the full matrix and use Sector.block")
+    terms = [(op.toarray() if sp.issparse(op) else np.asarray(op), [int(x) for x in sites]) for op, sites in terms]
+    for op, sites in terms:
+        k = len(sites)
+        if op.shape != (q**k, q**k) or len(set(sites)) != k or not all(0 <= x < L for x in sites):
+            raise SymbootInputError(f"term on sites {sites}: expected a {q**k}x{q**k} matrix on distinct sites < {L}")
+    col, val = _orbit_rows(sector.basis)
+    reps, n = sector.reps, sector.dim
+    rep_conj = val[reps].conj()
+    place = q ** np.arange(L - 1, -1, -1, dtype=np.int64)
+    digits: dict[int, np.ndarray] = {}
+
+    def local_config(sites):  # index of each representative's configuration on `sites`
+        loc = np.zeros(n, dtype=np.int64)
+        for x in sites:
+            if x not in digits:  # smallest dtype: up to L of these live at once
+                digits[x] = ((reps // place[x]) % q).astype(np.min_scalar_type(q - 1))
+            loc = loc * q + digits[x]
+        return loc
+
+    offdiag = [op - np.diag(np.diagonal(op)) for op, _ in terms]
+    # the entries are the memory peak: count the slots of every column first (the diagonal
+    # and one per off-diagonal matrix element that can act on r_b) and fill CSC arrays in
+    # place, instead of COO triplets plus a converted copy
+    counts = np.ones(n, dtype=np.int64)
+    for off, (_, sites) in zip(offdiag, terms):
+        counts += np.count_nonzero(off, axis=0)[local_config(sites)]
+    idx_t = np.int32 if counts.sum() < 2**31 else np.int64
+    indptr = np.zeros(n + 1, dtype=idx_t)
+    np.cumsum(counts, out=indptr[1:])
+    del counts
+    # unused slots (images the projector annihilates) stay zeros on the diagonal
+    indices = np.repeat(np.arange(n, dtype=idx_t), np.diff(indptr))
+    data = np.zeros(len(indices), dtype=np.result_type(float, val, *[op for op, _ in terms]))
+    nxt = indptr[:-1] + 1  # next free slot of each column; the first is the diagonal
+    for off, (op, sites) in zip(offdiag, terms):
+        loc = local_config(sites)
+        d = np.diagonal(op)
+        if np.any(d):
+            data[indptr[:-1]] += d[loc]
+        # offset[l]: the part of the basis index carried by local configuration l
+        offset = np.array(list(itertools.product(range(q), repeat=len(sites))), dtype=np.int64) @ place[sites]
+        for c in np.nonzero(np.any(off, axis=0))[0]:
+            sel = np.flatnonzero(loc == c)
+            base = reps[sel] - offset[c]
+            for r in np.nonzero(off[:, c])[0]:
+                img = base + offset[r]
+                a = col[img]
+                keep = a >= 0
+                b = sel[keep]  # distinct within one matrix element: one slot per column
+                slot = nxt[b]
+                indices[slot] = a[keep]
+                data[slot] = off[r, c] * val[img[keep]].conj() / rep_conj[b]
+                nxt[b] += 1
+    h = sp.csc_matrix((data, indices, indptr), shape=(n, n))
+    h.sum_duplicates()
+    h.eliminate_zeros()
+    return _real_if_real(h)
 
 
 @dataclass
@@ -139,49 +278,68 @@ def _charge_of_phase(ph: np.ndarray, n: int) -> np.ndarray:
     return q % n
 
 
-def _elements(monos, orders):
-    """All products ``prod_i U_i^{a_i}`` as ``(a, perm, phase)``, U acting as
-    ``U|s> = phase[s]|perm[s]>``."""
-    D = len(monos[0][0]) if monos else 0
-    elems = [((), np.arange(D), np.ones(D, dtype=complex))]
-    for (perm, ph), n in zip(monos, orders):
-        new = []
-        for a, p, f in elems:
-            cp, cf = p, f
-            for e in range(n):
-                new.append((a + (e,), cp, cf))
-                cf = cf * ph[cp]  # left-multiply by U_i
-                cp = perm[cp]
-        elems = new
-    return elems
+def _elements(monos, orders, start, phases=True):
+    """Yield every product ``U = prod_i U_i^{a_i}`` as ``(a, p, f)`` with
+    ``U|start[j]> = f[j]|p[j]>`` (each ``U_i|s> = phase[s]|perm[s]>``; ``f`` is
+    ``None`` without ``phases``).
+
+    One element at a time, on the given states only: memory ``O(len(monos) len(start))``
+    whatever the group order.
+    """
+    def rec(i, a, p, f):
+        if i == len(monos):
+            yield a, p, f
+            return
+        perm, ph = monos[i]
+        for e in range(orders[i]):
+            yield from rec(i + 1, a + (e,), p, f)
+            if phases:
+                f = f * ph[p]  # left-multiply by U_i
+            p = perm[p]
+
+    yield from rec(0, (), np.asarray(start), np.ones(len(start), dtype=complex) if phases else None)
+
+
+def _snap(z: np.ndarray) -> np.ndarray:
+    """Roots of unity with rounding-level real/imaginary parts set to 0 (``e^{i pi} -> -1``),
+    real when all are real: real characters and phases then give a real basis (half the memory)."""
+    z = z.copy()
+    z.real[np.abs(z.real) < 1e-12] = 0
+    z.imag[np.abs(z.imag) < 1e-12] = 0
+    return z.real if not np.any(z.imag) else z
 
 
 def _orbit_bases(monos, orders, mask, targets, D):
     """Sector isometries from orbits of the monomial group, for the charge
-    vectors ``targets`` of the monomial generators, on the states in ``mask``."""
-    elems = _elements(monos, orders)
+    vectors ``targets`` of the monomial generators, on the states in ``mask``;
+    ``{q: (V_q, representatives of V_q's columns)}``."""
     orbit_min = np.arange(D)
-    for _, p, _ in elems:
+    for _, p, _ in _elements(monos, orders, np.arange(D), phases=False):
         np.minimum(orbit_min, p, out=orbit_min)
     reps = np.nonzero((orbit_min == np.arange(D)) & mask)[0]
+    del orbit_min
+    images = list(_elements(monos, orders, reps))
+    nel, nrep = len(images), len(reps)
+    rows = np.concatenate([p for _, p, _ in images])
+    cols = np.tile(np.arange(nrep), nel)
+    ph = _snap(np.concatenate([f for _, _, f in images]))
+    avec = np.array([a for a, _, _ in images], dtype=float).reshape(nel, len(orders))
+    del images
     out = {}
-    nel = len(elems)
-    rows = np.concatenate([p[reps] for _, p, _ in elems])
-    cols = np.tile(np.arange(len(reps)), nel)
-    ph = np.concatenate([f[reps] for _, _, f in elems])
-    avec = np.array([a for a, _, _ in elems], dtype=float).reshape(nel, len(orders))
     for q in targets:
-        # conj(chi_q(a)) projects onto charge q; summed over the orbit
-        chi = np.exp(-2j * np.pi * (avec @ (np.asarray(q, float) / np.asarray(orders, float))))
-        vals = np.repeat(chi, len(reps)) * ph
-        V = sp.csc_matrix((vals, (rows, cols)), shape=(D, len(reps)))
-        V.sum_duplicates()
+        # conj(chi_q(a)) projects onto charge q; summed over the orbit (stabiliser terms add up)
+        chi = _snap(np.exp(-2j * np.pi * (avec @ (np.asarray(q, float) / np.asarray(orders, float)))))
+        V = sp.csr_matrix((np.repeat(chi, nrep) * ph, (rows, cols)), shape=(D, nrep))
+        # an orbit sum is either all zero (the character is not trivial on the stabiliser)
+        # or all entries of modulus |stabiliser| >= 1: a killed orbit leaves an empty column
         V.data[np.abs(V.data) < 1e-9] = 0
         V.eliminate_zeros()
-        norms = np.sqrt(np.asarray(abs(V).power(2).sum(axis=0)).ravel())
-        keep = np.nonzero(norms > 0.5)[0]  # a surviving orbit sum has norm >= 1
-        V = V[:, keep] @ sp.diags(1.0 / norms[keep])
-        out[tuple(q)] = V.tocsr()
+        norms = np.sqrt(np.bincount(V.indices, np.abs(V.data) ** 2, minlength=nrep))
+        V.data /= norms[V.indices]
+        keep = norms > 0.5
+        new_col = (np.cumsum(keep) - 1).astype(V.indices.dtype)
+        V = sp.csr_matrix((V.data, new_col[V.indices], V.indptr), shape=(D, int(keep.sum())))
+        out[tuple(q)] = V, reps[keep]
     return out
 
 
@@ -285,17 +443,17 @@ def abelian_sectors(generators: Sequence, orders: Sequence[int] | None = None, *
                 idx = np.nonzero(mask)[0]
                 V = sp.csr_matrix((np.ones(len(idx)), (idx, np.arange(len(idx)))), shape=(D, len(idx)))
                 for q in qs:
-                    bases[q] = V
+                    bases[q] = V, idx
         method = "orbits"
     else:
-        bases = _dense_bases(allg, all_ords, targets, D)
+        bases = {q: (V, None) for q, V in _dense_bases(allg, all_ords, targets, D).items()}
         method = "dense eigenspaces"
     sectors = []
     nfree = len(ords)
     for q in targets:
-        V = bases.get(q)
+        V, reps = bases.get(q, (None, None))
         if V is not None and V.shape[1] > 0:
-            sectors.append(Sector(charges=tuple(int(x) for x in q[:nfree]), basis=V.tocsr()))
+            sectors.append(Sector(charges=tuple(int(x) for x in q[:nfree]), basis=V.tocsr(), reps=reps))
     return SectorDecomposition(sectors=sectors, orders=tuple(ords), group=group,
                                fixed=tuple(zip(fix_ords, fix_q)), method=method)
 

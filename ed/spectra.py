@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -34,7 +34,7 @@ import scipy.linalg as sla
 
 from groupdb.errors import SymbootInputError
 
-from .sectors import SectorDecomposition, dense_block
+from .sectors import SectorDecomposition
 
 __all__ = ["SectorSpectra", "compute_spectra", "eigvalsh_block", "save_spectra", "load_spectra"]
 
@@ -98,9 +98,21 @@ def eigvalsh_block(block: np.ndarray, blas_threads: int | None = 1) -> np.ndarra
         return sla.eigvalsh(block, lower=True, overwrite_a=True, check_finite=False)
 
 
-def _job(args):
-    H, basis, blas_threads = args
-    return eigvalsh_block(dense_block(H, basis), blas_threads)
+def _job(H, sector, blas_threads):
+    return eigvalsh_block(sector.block(H), blas_threads)
+
+
+def _dask_jobs(client, Hs, sectors, jobs, blas_threads, done):
+    """Run job ``k`` (realisation ``k // len(sectors)``, sector ``k % len(sectors)``) for each
+    ``k`` in ``jobs`` on a dask client; ``done(k, eigenvalues)`` as each finishes."""
+    from dask.distributed import as_completed
+
+    ns = len(sectors)
+    # every Hamiltonian and basis goes to the cluster once, not once per job
+    h_fut, s_fut = client.scatter(Hs), client.scatter(list(sectors))
+    futs = {client.submit(_job, h_fut[k // ns], s_fut[k % ns], blas_threads, pure=False): k for k in jobs}
+    for f in as_completed(futs):
+        done(futs[f], f.result())
 
 
 def _progress(total: int, desc: str, enabled: bool):
@@ -129,50 +141,55 @@ def compute_spectra(hamiltonians: Sequence, dec: SectorDecomposition, *, workers
     dec : the sector decomposition (bases are shared by all realisations).
     workers : processes (default: ``os.cpu_count() // blas_threads``; 1 = in-process).
     blas_threads : BLAS threads per worker (pinned with threadpoolctl).
-    backend : ``"process"`` or ``"dask"`` (needs dask.distributed; ``dask_client`` or a local one).
+    backend : ``"process"`` or ``"dask"`` (needs dask.distributed): every (realisation, sector)
+        block is one task on ``dask_client``, or on a local cluster of ``workers`` processes that
+        is started for this call and shut down again.
+    dask_client : a ``dask.distributed.Client`` to use (left open: the caller owns it).
     params : metadata stored with the result.
     progress : show a progress bar on stderr.
     """
     import scipy.sparse as sp
 
+    if backend not in ("process", "dask"):
+        raise SymbootInputError(f"unknown backend {backend!r}: use 'process' or 'dask'")
     Hs = [sp.csr_matrix(H) for H in hamiltonians]
     if not Hs:
         raise SymbootInputError("no Hamiltonian given")
-    jobs = [(H, s.basis, blas_threads) for H in Hs for s in dec.sectors]
-    # biggest blocks first so that the pool's tail is short
-    order = sorted(range(len(jobs)), key=lambda i: -jobs[i][1].shape[1])
-    results: list = [None] * len(jobs)
+    ns = len(dec.sectors)
+    # job k = realisation k // ns, sector k % ns; biggest blocks first so that the pool's tail is short
+    order = sorted(range(len(Hs) * ns), key=lambda k: -dec.sectors[k % ns].dim)
+    results: list = [None] * (len(Hs) * ns)
     if workers is None:
         workers = max(1, (os.cpu_count() or 1) // max(1, blas_threads))
-    bar = _progress(len(jobs), "diagonalising sectors", progress)
+    bar = _progress(len(results), "diagonalising sectors", progress)
+
+    def done(k, eigenvalues):
+        results[k] = eigenvalues
+        if bar:
+            bar[0].advance(bar[1])
+
     try:
         if backend == "dask":
             try:
                 from dask.distributed import Client
-            except ImportError as exc:  # pragma: no cover - optional
+            except ImportError as exc:
                 raise SymbootInputError("backend 'dask' needs dask.distributed (pip install 'dask[distributed]')") from exc
-            client = dask_client or Client(processes=True, n_workers=workers, threads_per_worker=1)
-            futs = client.map(_job, [jobs[i] for i in order])
-            for i, r in zip(order, client.gather(futs)):
-                results[i] = r
-        elif workers <= 1 or len(jobs) == 1:
-            for i in order:
-                results[i] = _job(jobs[i])
-                if bar:
-                    bar[0].advance(bar[1])
+            if dask_client is not None:
+                _dask_jobs(dask_client, Hs, dec.sectors, order, blas_threads, done)
+            else:  # a local cluster of our own, shut down (workers joined) when done or on error
+                with Client(processes=True, n_workers=workers, threads_per_worker=1, dashboard_address=None) as client:
+                    _dask_jobs(client, Hs, dec.sectors, order, blas_threads, done)
+        elif workers <= 1 or len(results) == 1:
+            for k in order:
+                done(k, _job(Hs[k // ns], dec.sectors[k % ns], blas_threads))
         else:
             with ProcessPoolExecutor(max_workers=workers) as ex:
-                futs = {ex.submit(_job, jobs[i]): i for i in order}
-                from concurrent.futures import as_completed
-
+                futs = {ex.submit(_job, Hs[k // ns], dec.sectors[k % ns], blas_threads): k for k in order}
                 for f in as_completed(futs):
-                    results[futs[f]] = f.result()
-                    if bar:
-                        bar[0].advance(bar[1])
+                    done(futs[f], f.result())
     finally:
         if bar:
             bar[0].stop()
-    ns = len(dec.sectors)
     eig = [np.stack([results[r * ns + s] for r in range(len(Hs))]) for s in range(ns)]
     return SectorSpectra(charges=list(dec.charges), dims=list(dec.dims), eigenvalues=eig,
                          irrep_dims=list(dec.irrep_dims), orders=tuple(dec.orders),

@@ -60,23 +60,15 @@ def find_order(U: sp.csr_matrix, max_order: int = 4096) -> int | None:
 
     Monomial matrices (one non-zero per column) are handled in O(D) per power.
     """
-    D = U.shape[0]
-    eye_tol = TOL
     mono = monomial_form(U)
     if mono is not None:
-        perm, ph = mono
-        cur_p, cur_f = perm.copy(), ph.copy()
-        for n in range(1, max_order + 1):
-            if np.array_equal(cur_p, np.arange(D)) and np.abs(cur_f - 1).max() < eye_tol:
-                return n
-            cur_f = cur_f * ph[cur_p]
-            cur_p = perm[cur_p]
-        return None
+        return _monomial_order(*mono, max_order)
+    D = U.shape[0]
     cur = U.copy()
     eye = sp.identity(D, format="csr", dtype=complex)
     for n in range(1, max_order + 1):
         diff = cur - eye
-        if diff.nnz == 0 or abs(diff).max() < eye_tol:
+        if diff.nnz == 0 or abs(diff).max() < TOL:
             return n
         cur = (cur @ U).tocsr()
         cur.data[np.abs(cur.data) < 1e-14] = 0
@@ -84,18 +76,47 @@ def find_order(U: sp.csr_matrix, max_order: int = 4096) -> int | None:
     return None
 
 
+def _monomial_order(perm: np.ndarray, ph: np.ndarray, max_order: int) -> int | None:
+    """:func:`find_order` of the monomial matrix ``(perm, ph)``, O(D) per power."""
+    ident = np.arange(len(perm))
+    cur_p, cur_f = perm, ph
+    for n in range(1, max_order + 1):
+        if np.array_equal(cur_p, ident) and np.abs(cur_f - 1).max() < TOL:
+            return n
+        cur_f = cur_f * ph[cur_p]
+        cur_p = perm[cur_p]
+    return None
+
+
 def monomial_form(U: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray] | None:
     """``(perm, phase)`` with ``U|s> = phase[s] |perm[s]>`` if ``U`` permutes basis
-    states up to phases, else ``None``."""
-    c = sp.csc_matrix(U)
-    c.eliminate_zeros()
+    states up to phases, else ``None``.
+
+    Read off the CSR rows (one entry each) in O(D): no transpose, no sort.
+
+    Examples
+    --------
+    >>> perm, phase = monomial_form(sp.csr_matrix(np.array([[0, 1j], [1, 0]])))
+    >>> perm.tolist(), phase.tolist()
+    ([1, 0], [(1+0j), 1j])
+    >>> monomial_form(sp.csr_matrix(np.ones((2, 2)))) is None
+    True
+    """
+    c = sp.csr_matrix(U)
+    if np.any(c.data == 0):  # explicit zeros: drop them on a copy, not on the caller's matrix
+        c = c.copy()
+        c.eliminate_zeros()
     D = c.shape[0]
-    if c.nnz != D or not np.all(np.diff(c.indptr) == 1):
+    if c.nnz != D or np.any(np.diff(c.indptr) != 1):
         return None
-    perm = c.indices.astype(np.int64)
-    if len(np.unique(perm)) != D:
+    src = c.indices  # row r holds the entry of column src[r]: U|src[r]> = data[r] |r>
+    if np.any(np.bincount(src, minlength=D) != 1):
         return None
-    return perm, c.data.astype(complex)
+    perm = np.empty(D, dtype=np.int64)
+    perm[src] = np.arange(D)
+    phase = np.empty(D, dtype=complex)
+    phase[src] = c.data
+    return perm, phase
 
 
 def check_generator(U, name: str = "generator", order: int | None = None,
@@ -106,11 +127,16 @@ def check_generator(U, name: str = "generator", order: int | None = None,
     """
     U = as_sparse(U, name)
     D = U.shape[0]
-    prod = (U @ U.conj().T).tocsr() - sp.identity(D, format="csr")
-    err = float(abs(prod).max()) if prod.nnz else 0.0
+    mono = monomial_form(U)
+    if mono is not None:  # a permutation times phases: unitary iff every |phase| = 1
+        err = float(np.abs(np.abs(mono[1]) ** 2 - 1).max())
+    else:
+        prod = (U @ U.conj().T).tocsr() - sp.identity(D, format="csr")
+        err = float(abs(prod).max()) if prod.nnz else 0.0
     if err > TOL:
         raise SymbootInputError(f"{name} is not unitary: max |U U^dagger - 1| = {err:.3g}")
-    n = find_order(U, max_order=max_order if order is None else max(order, 1))
+    limit = max_order if order is None else max(order, 1)
+    n = _monomial_order(*mono, limit) if mono is not None else find_order(U, max_order=limit)
     if order is not None:
         if n != order:
             got = "no power up to that" if n is None else f"its order is {n}"

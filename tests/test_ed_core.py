@@ -10,7 +10,7 @@ from ed.extract import form_factor, integer_estimate
 from ed.levelstats import R_MEAN, gap_ratio, surmise_pdf
 from ed.models import ashkin_teller_potts, fermi_hubbard, quantum_torus_chain, s3_chain
 from ed.operators import clock_shift, fermion_ops, onsite_product, permutation_matrix, site_op
-from ed.sectors import abelian_sectors, sector_blocks
+from ed.sectors import abelian_sectors, sector_blocks, sector_matrix
 from ed.spectra import compute_spectra, load_spectra, save_spectra
 from ed.xsff import filtered_z
 from groupdb.errors import SymbootInputError
@@ -25,7 +25,7 @@ def _one_blas_thread():
         yield
 
 
-def _dense_kron_s3_chain(L, J, h, theta):
+def _dense_kron_s3_chain(L, J, h, theta, phi=0.0):
     """Brute-force S3 chain from numpy.kron, written independently of ed.operators."""
     w = np.exp(2j * np.pi / 3)
     X = np.roll(np.eye(3), 1, axis=0)
@@ -41,7 +41,7 @@ def _dense_kron_s3_chain(L, J, h, theta):
     for j in range(L):
         t = np.exp(1j * theta) * emb({j: Z.conj().T, (j + 1) % L: Z}) if (j + 1) % L != j else 0
         H -= J[j] * (t + t.conj().T)
-        H -= h[j] * emb({j: X + X.T})
+        H -= h[j] * emb({j: np.exp(1j * phi) * X + np.exp(-1j * phi) * X.T})
     return H
 
 
@@ -53,6 +53,49 @@ def test_s3_chain_matches_bruteforce_kron():
     dec = abelian_sectors(m.generators, m.orders, H=m.H)
     ours = np.sort(np.concatenate([np.linalg.eigvalsh(b) for b in sector_blocks(m.H, dec)]))
     np.testing.assert_allclose(ours, np.linalg.eigvalsh(Hd), atol=1e-10)
+
+
+def test_sector_matrix_from_terms_matches_projected_kron_matrix():
+    """Chiral S3 chain (theta, phi != 0: complex H, sectors 1 and 2 not paired by K) from local
+    terms, sector by sector, against the brute-force kron matrix restricted to the range of
+    P_q = (1/3) sum_a w^{-qa} P_X^a (everything else shifted far up)."""
+    L, theta, phi = 5, 0.3, 0.2
+    m = s3_chain(L, theta=theta, phi=phi, rng=np.random.default_rng(4))
+    J, h = np.array(m.params["J"]), np.array(m.params["h"])
+    w = np.exp(2j * np.pi / 3)
+    X, Z = np.roll(np.eye(3), 1, axis=0), np.diag([1, w, w * w])
+    zz = np.exp(1j * theta) * np.kron(Z.conj().T, Z)
+    xf = np.exp(1j * phi) * X
+    terms = [(-J[j] * (zz + zz.conj().T), (j, (j + 1) % L)) for j in range(L)]
+    terms += [(sp.csr_matrix(-h[j] * (xf + xf.conj().T)), (j,)) for j in range(L)]  # sparse terms are accepted
+    Hd = _dense_kron_s3_chain(L, J, h, theta, phi)
+    PX = np.ones((1, 1))
+    for _ in range(L):
+        PX = np.kron(PX, X)
+    dec = abelian_sectors(m.generators, m.orders)
+    assert dec.charges == [(0,), (1,), (2,)]
+    for s in dec.sectors:
+        (q,) = s.charges
+        P = sum(w ** (-q * a) * np.linalg.matrix_power(PX, a) for a in range(3)) / 3
+        truth = np.linalg.eigvalsh(Hd + 1e3 * (np.eye(3**L) - P))[:s.dim]
+        b = sector_matrix(terms, s, L, 3).toarray()
+        np.testing.assert_allclose(b, b.conj().T, atol=1e-12)
+        np.testing.assert_allclose(np.linalg.eigvalsh(b), truth, atol=1e-10)
+
+
+def test_sector_matrix_refuses_what_it_cannot_build():
+    sx = np.array([[0.0, 1.0], [1.0, 0.0]])
+    dec = abelian_sectors([onsite_product(sx, 3)], [2])
+    with pytest.raises(SymbootInputError, match="expected a 4x4 matrix"):
+        sector_matrix([(sx, (0, 1))], dec.sectors[0], 3, 2)
+    with pytest.raises(SymbootInputError, match="distinct sites < 3"):
+        sector_matrix([(np.kron(sx, sx), (2, 3))], dec.sectors[0], 3, 2)
+    rng = np.random.default_rng(0)  # a rotated generator is not monomial: no orbits
+    W, _ = np.linalg.qr(rng.standard_normal((8, 8)))
+    dense = abelian_sectors([W @ onsite_product(sx, 3).toarray() @ W.T], [2])
+    assert dense.method == "dense eigenspaces" and dense.sectors[0].reps is None
+    with pytest.raises(SymbootInputError, match="not built from orbits"):
+        sector_matrix([(sx, (0,))], dense.sectors[0], 3, 2)
 
 
 def test_clock_and_fermion_algebra():

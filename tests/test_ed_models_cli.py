@@ -171,6 +171,58 @@ def test_hubbard_spectra_match_quspin():
     assert checked == (L + 1) ** 2
 
 
+def _translation(L):
+    """Cyclic shift T|s_0 ... s_{L-1}> = |s_{L-1} s_0 ... s_{L-2}> of L qubits, from the bit strings."""
+    bits = (np.arange(2**L)[:, None] >> np.arange(L - 1, -1, -1)) & 1
+    image = np.roll(bits, 1, axis=1) @ (1 << np.arange(L - 1, -1, -1))
+    return sp.csr_matrix((np.ones(2**L), (image, np.arange(2**L))), shape=(2**L, 2**L))
+
+
+@pytest.mark.parametrize("second", ["flip", "magnetisation"])
+def test_sector_matrix_matches_quspin_momentum(second):
+    """Periodic XXZ chain, every (momentum, spin flip) sector in a transverse field, or every
+    (momentum, magnetisation) sector without one (a diagonal generator: orbits inside each
+    charge). Complex characters, orbits of every length (stabilisers like T^2 on |0101..>,
+    T^4 P on |0000 1111>), sectors that orbits drop out of. Built from local terms
+    (ed.sectors.sector_matrix) and from the full matrix (Sector.block), each compared with
+    QuSpin's kblock/zblock or kblock/Nup basis."""
+    pytest.importorskip("quspin", reason="QuSpin not installed (pip install quspin)")
+    from quspin.basis import spin_basis_1d
+    from quspin.operators import hamiltonian
+
+    from ed.operators import bond_op, onsite_product, site_op
+    from ed.sectors import sector_matrix
+
+    L, J, Jz = 8, 1.0, 0.6
+    hx = 0.45 if second == "flip" else 0.0  # the field keeps the flip, breaks the magnetisation
+    sx, sy, sz = np.array([[0, 1], [1, 0]]), np.array([[0, -1j], [1j, 0]]), np.diag([1, -1])
+    terms = [(J * (np.kron(sx, sx) + np.kron(sy, sy)) + Jz * np.kron(sz, sz), (j, (j + 1) % L)) for j in range(L)]
+    terms += [(hx * sx, (j,)) for j in range(L)] if hx else []
+    H = sum(bond_op(op, j, L, 2) for op, (j, _) in terms[:L]) + sum(site_op(hx * sx, j, L) for j in range(L))
+    if second == "flip":
+        gen2, n2, block_kw = onsite_product(sx, L), 2, lambda c: dict(zblock=1 - 2 * c)
+    else:
+        ones = np.array([bin(s).count("1") for s in range(2**L)])
+        gen2, n2, block_kw = sp.diags(np.exp(2j * np.pi * ones / (L + 1))), L + 1, lambda c: dict(Nup=c)
+    dec = abelian_sectors([_translation(L), gen2], [L, n2], H=H)
+    # every (k, charge) occurs, except that N_up = 0 and L are one state each, k = 0 only
+    assert sum(dec.dims) == 2**L and len(dec.sectors) == (2 * L if second == "flip" else (L + 1) * L - 2 * (L - 1))
+    bond = [(j, (j + 1) % L) for j in range(L)]
+    static = [[op, [[c, i, j] for i, j in bond]] for op, c in (("xx", J), ("yy", J), ("zz", Jz))]
+    static += [["x", [[hx, j] for j in range(L)]]] if hx else []
+    for s in dec.sectors:
+        k, c = s.charges
+        basis = spin_basis_1d(L, kblock=k, pauli=True, **block_kw(c))
+        Hq = hamiltonian(static, [], basis=basis, dtype=np.complex128, check_symm=False, check_herm=False,
+                         check_pcon=False)
+        truth = np.linalg.eigvalsh(Hq.toarray())
+        assert s.dim == basis.Ns
+        from_terms = sector_matrix(terms, s, L, 2).toarray()
+        np.testing.assert_allclose(from_terms, from_terms.conj().T, atol=1e-12)
+        np.testing.assert_allclose(np.linalg.eigvalsh(from_terms), truth, atol=1e-10)
+        np.testing.assert_allclose(np.linalg.eigvalsh(s.block(H)), truth, atol=1e-10)
+
+
 # ---------------------------------------------------------------- CLI
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):
