@@ -157,15 +157,15 @@ def ring_isomorphism(M1: np.ndarray, F1: np.ndarray, M2: np.ndarray, F2: np.ndar
     used = [False] * k
     nodes = 0
     done: list[int] = []  # indices of F2 placed so far, in placement order
+    # the tensor seen from each of its three slots, flattened: one gather per check
+    S1 = np.stack([F1, F1.transpose(1, 0, 2), F1.transpose(2, 0, 1)]).reshape(3, k, k * k)
+    S2 = np.stack([F2, F2.transpose(1, 0, 2), F2.transpose(2, 0, 1)]).reshape(3, k, k * k)
 
     def ok(i: int) -> bool:
-        # the new index against every placed pair, in the three slots of the tensor
+        # the new index against every placed pair, in each slot of the tensor
         d = np.array(done + [i])
         p = np.array([pi[j] for j in d])
-        a = pi[i]
-        return (np.array_equal(F1[a][np.ix_(p, p)], F2[i][np.ix_(d, d)])
-                and np.array_equal(F1[:, a][np.ix_(p, p)], F2[:, i][np.ix_(d, d)])
-                and np.array_equal(F1[:, :, a][np.ix_(p, p)], F2[:, :, i][np.ix_(d, d)]))
+        return bool((S1[:, pi[i]][:, (p[:, None] * k + p).ravel()] == S2[:, i][:, (d[:, None] * k + d).ravel()]).all())
 
     def rec(t: int) -> bool:
         nonlocal nodes

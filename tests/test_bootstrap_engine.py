@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import click
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -10,6 +11,7 @@ from bootstrap.character_table import verify_table
 from bootstrap.commands import commands
 from bootstrap.data import parse_data
 from bootstrap.engine import solve
+from bootstrap.identify import ring_isomorphism
 from bootstrap.verify import verify
 import groupdb
 from groupdb.characters import tensor_coefficients
@@ -73,6 +75,27 @@ def test_verify_table_accepts_gaps_tables_and_rejects_corrupted_ones(gid):
     # a column duplicated in place of another: the column set is no longer the table's
     dup = [row[:1] + [row[-1]] + row[2:] for row in values]
     assert not verify_table(F, dup, m)
+
+
+@pytest.mark.parametrize("gid", [(16, 3), (32, 27), (64, 138)])
+def test_ring_isomorphism_finds_a_hidden_relabelling_and_refuses_other_tables(gid):
+    """Shuffle G's irreducibles: an isomorphism must come back and map one tensor onto the
+    other. A group with the same degrees and class sizes whose table (GAP's) holds other
+    values has no isomorphic ring: the ring fixes the table up to permutations."""
+    G = groupdb.load(gid)
+    F, M = tensor_coefficients(G), np.array(G.degrees, dtype=np.int64)[:, None]
+    rng = np.random.default_rng(gid[1])
+    perm = np.concatenate([[0], 1 + rng.permutation(len(F) - 1)])
+    F2, M2 = F[np.ix_(perm, perm, perm)], M[perm]
+    pi = ring_isomorphism(M2, F2, M, F)
+    assert pi is not None
+    assert np.array_equal(F2[np.ix_(pi, pi, pi)], F) and np.array_equal(M2[pi], M)
+    def entries(H):
+        return sorted(str(v) for row in H.table.exact() for v in row)
+
+    other = next(H for H in map(groupdb.load, groupdb.store.ids_of_order(gid[0])) if H.degrees == G.degrees
+                 and sorted(H.class_sizes) == sorted(G.class_sizes) and entries(H) != entries(G))
+    assert ring_isomorphism(M, F, M, tensor_coefficients(other)) is None
 
 
 def test_reciprocity_violation_named_in_words(tmp_path):
