@@ -15,13 +15,14 @@ Examples
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import click
 import numpy as np
 
 from groupdb.errors import SymbootInputError
+
+from .atomic import atomic_target
 
 __all__ = ["commands", "spectra", "xsff", "load_matrix"]
 
@@ -60,16 +61,6 @@ def load_matrix(path: str):
     except Exception as exc:
         raise SymbootInputError(f"cannot read a matrix from {path}: {exc}") from exc
     raise SymbootInputError(f"{path}: an .npz with several arrays and none named H, U, matrix or arr_0")
-
-
-def _atomic_write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        tmp.write_text(text)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 def _load_inputs(matrix, generator, order):
@@ -200,7 +191,8 @@ def _emit(a, as_json, output, plot_dir):
     out = a.to_json()
     text = json.dumps(out)
     if output:
-        _atomic_write_text(Path(output), text + "\n")
+        with atomic_target(Path(output)) as tmp:
+            tmp.write_text(text + "\n")
     if plot_dir:
         from .plots import write_all
 

@@ -34,6 +34,7 @@ import scipy.linalg as sla
 
 from groupdb.errors import SymbootInputError
 
+from .atomic import atomic_target
 from .sectors import SectorDecomposition
 
 __all__ = ["SectorSpectra", "compute_spectra", "eigvalsh_block", "save_spectra", "load_spectra"]
@@ -214,8 +215,7 @@ def save_spectra(s: SectorSpectra, path: str | Path) -> Path:
     [[0.5]]
     """
     path = Path(path)
-    tmp = path.with_name(path.name + ".tmp" + path.suffix)
-    try:
+    with atomic_target(path, path.suffix) as tmp:
         if path.suffix in (".h5", ".hdf5"):
             import h5py
 
@@ -227,10 +227,6 @@ def save_spectra(s: SectorSpectra, path: str | Path) -> Path:
             with open(tmp, "wb") as fh:
                 np.savez(fh, __meta__=np.array(_meta(s)),
                          **{f"sector_{k}": e for k, e in enumerate(s.eigenvalues)})
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     return path
 
 

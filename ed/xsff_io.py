@@ -32,7 +32,6 @@ True
 """
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -40,6 +39,7 @@ import numpy as np
 
 from groupdb.errors import SymbootInputError
 
+from .atomic import atomic_target
 from .xsff import XSFF
 
 __all__ = ["save_xsff", "load_xsff", "abelian_orders", "PLATEAU_FRACTION"]
@@ -62,13 +62,8 @@ def save_xsff(xs: XSFF, path: str | Path) -> Path:
                   t_edges=np.zeros(0) if xs.t_edges is None else xs.t_edges)
     for m, lv in enumerate(xs.levels):
         arrays[f"levels_{m}"] = np.asarray(lv, dtype=float)
-    tmp = path.with_name(path.name + ".tmp.npz")
-    try:
+    with atomic_target(path, ".npz") as tmp:
         np.savez_compressed(tmp, **arrays)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     return path
 
 
