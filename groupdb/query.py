@@ -106,8 +106,10 @@ def find_relabelling(N: Group, partial_ok, full_ok) -> np.ndarray | None:
     Every element is t_1 ∘ … ∘ t_m with t_j from the j-th basic transversal, and the prefix
     fixes the images of the first j base points, so partial_ok(points, π) prunes early.
     """
-    chain = _stabilizer_chain(N)
     identity = np.arange(N.nclasses)
+    if full_ok(identity):  # the common case (data in the stored labelling) without a walk
+        return identity
+    chain = _stabilizer_chain(N)
 
     def walk(level: int, g: np.ndarray):
         if level == len(chain.base):
