@@ -63,6 +63,8 @@ def subgroup_matches(data: SpectralData, G: Group, positions) -> list[tuple[int,
     if census is not None:
         want = Counter(map(tuple, census.tolist()))
         want_set = set(want)
+    ramp_ok = None if ramp is None else _allowed(ramp)
+    plateau_ok = None if plateau is None else _allowed(plateau)
     out = []
     for j in positions:
         M_H = branching(G, G.subgroups[j], N)
@@ -91,10 +93,9 @@ def subgroup_matches(data: SpectralData, G: Group, positions) -> list[tuple[int,
             return True
 
         def full(pi):
-            rr = range(len(pi))
-            if ramp is not None and any(int(R_H[pi[a], pi[b]]) not in ramp[a][b] for a in rr for b in rr):
+            if ramp is not None and not ramp_ok(R_H[np.ix_(pi, pi)]):
                 return False
-            if plateau is not None and any(int(P_H[pi[a], pi[b]]) not in plateau[a][b] for a in rr for b in rr):
+            if plateau is not None and not plateau_ok(P_H[np.ix_(pi, pi)]):
                 return False
             if census is not None:
                 have = Counter(map(tuple, M_H[:, pi].tolist()))
@@ -107,6 +108,20 @@ def subgroup_matches(data: SpectralData, G: Group, positions) -> list[tuple[int,
         if pi is not None:
             out.append((j, M_H[:, pi][:, list(K.labels)]))
     return out
+
+
+def _allowed(sets):
+    """A test X ↦ every X[a, b] in sets[a][b], one array comparison for the exact entries:
+    the walk over Aut(N) calls it up to ~10⁵ times (N = C4 × C2³ in |G| = 64)."""
+    r = len(sets)
+    exact = np.array([[next(iter(v)) if len(v) == 1 else -1 for v in row] for row in sets], dtype=np.int64)
+    fixed = exact >= 0
+    loose = [(a, b) for a in range(r) for b in range(r) if not fixed[a, b]]
+
+    def ok(X: np.ndarray) -> bool:
+        return bool(np.array_equal(X[fixed], exact[fixed])) and all(int(X[a, b]) in sets[a][b] for a, b in loose)
+
+    return ok
 
 
 def named_search(data: SpectralData, order: int) -> list[NamedMatch]:
