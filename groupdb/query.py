@@ -132,17 +132,30 @@ def find_relabelling(N: Group, partial_ok, full_ok) -> np.ndarray | None:
 def _integer_matrix(data, what: str) -> np.ndarray:
     """A 2-D array of non-negative integers, or a SymbootInputError naming what is wrong."""
     try:
-        arr = np.array(data, dtype=object)
+        arr = _plain_integers(data)
+        if arr is None:  # floats, bools, ragged or mixed rows: entry by entry
+            arr = np.array(data, dtype=object)
     except Exception:  # noqa: BLE001 - any unreadable input is the user's error
         raise SymbootInputError(f"the {what} is not a matrix") from None
     if arr.ndim != 2 or arr.size == 0:
         raise SymbootInputError(f"the {what} must be a non-empty matrix, got shape {arr.shape}")
-    if not all(isinstance(x, (int, np.integer)) and not isinstance(x, bool) for x in arr.flat):
+    if arr.dtype == object and not all(isinstance(x, (int, np.integer)) and not isinstance(x, bool) for x in arr.flat):
         raise SymbootInputError(f"the {what} must have integer entries")
     arr = arr.astype(np.int64)
     if (arr < 0).any():
         raise SymbootInputError(f"the {what} has a negative entry")
     return arr
+
+
+def _plain_integers(data) -> np.ndarray | None:
+    """The common input (an integer array, or rows of Python ints) without the per-entry
+    object pass, which was a quarter of a warm query; None for anything else."""
+    if isinstance(data, np.ndarray):
+        return data if data.dtype.kind in "iu" else None
+    if isinstance(data, (list, tuple)) and all(isinstance(row, (list, tuple)) and all(type(x) is int for x in row) for row in data):
+        arr = np.array(data, dtype=np.int64) if len({len(row) for row in data}) == 1 else None
+        return arr
+    return None
 
 
 def check_ramp(R, size: int) -> np.ndarray:
@@ -223,7 +236,9 @@ def identify(N, ramp=None, census=None, labels=None, max_group_order=None) -> li
         R = M.T @ M
         rows_wanted = Counter(map(tuple, M.tolist()))
     else:
-        R = check_ramp(ramp, r)[np.ix_(inverse, inverse)]
+        R = check_ramp(ramp, r)
+        if labels != tuple(range(r)):
+            R = R[np.ix_(inverse, inverse)]
         rows_wanted = None
 
     index = reciprocity_index(R, N.degrees)
