@@ -151,10 +151,22 @@ def _upper(n: int) -> tuple[np.ndarray, np.ndarray]:
 def embeddings(sub_id, order: int, key: int | None = None) -> list[tuple[tuple[int, int], list[int]]]:
     """[(G id, [subgroup positions]), ...] for groups of this order with a subgroup class
     isomorphic to sub_id (and ramp invariant `key`, if given)."""
-    query = "SELECT g_order, g_idx, positions FROM embeddings WHERE s_order = ? AND s_idx = ? AND g_order = ?"
-    args = [sub_id[0], sub_id[1], order]
     if key is not None:
-        query += " AND ramp_key = ?"
-        args.append(key)
-    rows = connection().execute(query + " ORDER BY g_idx", args).fetchall()
+        hits = _embeddings_by_key(os.environ.get("SYMBOOT_GROUPDB"), sub_id[0], sub_id[1], order).get(key, ())
+        return [(gid, list(pos)) for gid, pos in hits]
+    query = "SELECT g_order, g_idx, positions FROM embeddings WHERE s_order = ? AND s_idx = ? AND g_order = ?"
+    rows = connection().execute(query + " ORDER BY g_idx", [sub_id[0], sub_id[1], order]).fetchall()
     return [((o, i), json.loads(pos)) for o, i, pos in rows]
+
+
+@lru_cache(maxsize=256)
+def _embeddings_by_key(setting, s_order: int, s_idx: int, order: int) -> dict[int, tuple]:
+    """The index slice of one (N, |G|), read once per process and database (``setting``):
+    queries with other R for the same N and order reuse it."""
+    rows = connection().execute(
+        "SELECT ramp_key, g_order, g_idx, positions FROM embeddings WHERE s_order = ? AND s_idx = ? AND g_order = ?"
+        " ORDER BY g_idx", [s_order, s_idx, order]).fetchall()
+    out: dict[int, list] = {}
+    for key, o, i, pos in rows:
+        out.setdefault(key, []).append(((o, i), tuple(json.loads(pos))))
+    return {key: tuple(v) for key, v in out.items()}
