@@ -10,8 +10,9 @@ true G is named. Usage:
 ``--all`` takes every abelian class of every group. Pairs that give the same input (same
 moduli, same R) are one query, solved once: its groups must contain every such pair's G
 (recall) and, with ``--all``, each named group must have an abelian class of the same type
-whose ramp matrix is R up to an automorphism of N (precision, decided on GAP's data by the
-identification sweep's search over Aut(N), not by groupdb). ``--cases`` keeps GAP's output for a rerun and
+whose ramp matrix is R (with ``--census``: whose rows of M are the query's) up to an
+automorphism of N (precision, decided on GAP's data by the identification sweep's search over
+Aut(N), not by groupdb). ``--cases`` keeps GAP's output for a rerun and
 ``--out`` is appended per query, so an interrupted sweep resumes where it stopped.
 
 Prints median, p95, max (seconds per query) and the correctness counts as JSON.
@@ -25,7 +26,7 @@ import os
 import random
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
@@ -64,21 +65,28 @@ def _query(obj: dict) -> dict:
 
 
 def _precise(query, groups, by_group) -> list:
-    """Named groups without an abelian class of N's type whose R is this one up to Aut(N),
-    decided on GAP's matrices by the identification sweep's basis-image search."""
-    moduli, R = query
+    """Named groups without an abelian class of N's type whose R (and, for a census query, whose
+    rows of M) are the query's up to an automorphism of N, decided on GAP's matrices by the
+    identification sweep's basis-image search."""
+    moduli, M, census = query
+    M = np.array(M)
+    R = M.T @ M
     charges = [list(q) for q in itertools.product(*(range(m) for m in moduli))]
     D = DualGroup(moduli, charges) if len(charges) > 1 else None
-    R = np.array(R)
     inv = element_invariants(D, R) if D else None
 
-    def same(R2):
-        R2 = np.array(R2)
+    def same(M2):
+        M2 = np.array(M2)
+        R2 = M2.T @ M2
         if D is None:
             return np.array_equal(R, R2)
-        return find_automorphism(D, R, inv, R2, element_invariants(D, R2))
+        if not census:
+            return find_automorphism(D, R, inv, R2, element_invariants(D, R2))
+        rows = Counter(map(tuple, M.tolist()))
+        return find_automorphism(D, R, inv, R2, element_invariants(D, R2),
+                                 accept=lambda dom, img: Counter(map(tuple, M2[:, img][:, np.argsort(dom)].tolist())) == rows)
 
-    return [g for g in groups if not any(m == moduli and same(R2) for m, R2 in by_group[tuple(g)])]
+    return [g for g in groups if not any(m == moduli and same(M2) for m, M2 in by_group[tuple(g)])]
 
 
 def main():
@@ -114,9 +122,9 @@ def main():
         if a.census:
             obj["census"] = {"rows": M.tolist()}
         key = json.dumps(obj, sort_keys=True)
-        queries[key] = {"key": key, "data": obj, "time_limit": a.time_limit, "query": (case["moduli"], R)}
+        queries[key] = {"key": key, "data": obj, "time_limit": a.time_limit, "query": (case["moduli"], M.tolist(), a.census)}
         members[key].append(tuple(case["id"]))
-        by_group[tuple(case["id"])].append((case["moduli"], R))
+        by_group[tuple(case["id"])].append((case["moduli"], M.tolist()))
     done = {}
     if a.out and os.path.exists(a.out):
         done = {row["key"]: row for row in map(json.loads, open(a.out))}

@@ -185,8 +185,9 @@ def element_invariants(D: DualGroup, R: np.ndarray) -> list[tuple]:
             for a in range(len(R))]
 
 
-def find_automorphism(D: DualGroup, R: np.ndarray, inv_R: list, S: np.ndarray, inv_S: list) -> bool:
-    """Is there an automorphism σ of D with S[σa, σb] = R[a, b] for all a, b?
+def find_automorphism(D: DualGroup, R: np.ndarray, inv_R: list, S: np.ndarray, inv_S: list, accept=None) -> bool:
+    """Is there an automorphism σ of D with S[σa, σb] = R[a, b] for all a, b (and, if given,
+    accept(dom, img) for σ as the arrays dom ↦ img)?
 
     σ is fixed by the images x_j of the basis d_j; x_j must have d_j's order and invariants, and
     when x_j is chosen σ is known on the subgroup <d_1..d_j>: its images there must be new
@@ -198,7 +199,7 @@ def find_automorphism(D: DualGroup, R: np.ndarray, inv_R: list, S: np.ndarray, i
 
     def extend(level: int, dom: np.ndarray, img: np.ndarray) -> bool:
         if level == len(D.basis):
-            return True
+            return accept is None or accept(dom, img)
         d = D.basis[level]
         for x in candidates[level]:
             new_dom, new_img, cd, cx = [], [], d, x
