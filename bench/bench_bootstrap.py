@@ -100,6 +100,7 @@ def main():
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--cases", help="GAP's cases: read if present, else computed and written")
     ap.add_argument("--out")
+    ap.add_argument("--no-solve", action="store_true", help="summarise the queries already in --out (an interrupted sweep)")
     a = ap.parse_args()
     t = time.perf_counter()
     if a.cases and os.path.exists(a.cases):
@@ -128,7 +129,7 @@ def main():
     done = {}
     if a.out and os.path.exists(a.out):
         done = {row["key"]: row for row in map(json.loads, open(a.out))}
-    todo = [q for k, q in queries.items() if k not in done]
+    todo = [] if a.no_solve else [q for k, q in queries.items() if k not in done]
     print(f"{len(cases)} pairs, {len(queries)} distinct queries, {len(todo)} to solve", file=sys.stderr)
     out = open(a.out, "a") if a.out else None
     with ProcessPoolExecutor(a.workers) as pool:
@@ -151,14 +152,16 @@ def main():
             extra = _precise(queries[key]["query"], row["groups"], by_group)
             if extra:
                 bad_precision.append((queries[key]["query"], extra))
-    ts = np.array([done[k]["seconds"] for k in queries])
-    print(json.dumps({"pairs": len(cases), "queries": len(ts), "census": a.census,
+    solved = [k for k in queries if k in done]
+    ts = np.array([done[k]["seconds"] for k in solved])
+    print(json.dumps({"pairs": len(cases), "queries": len(queries), "solved": len(solved),
+                      "pairs_of_solved": sum(len(members[k]) for k in solved), "census": a.census,
                       "median_s": round(float(np.median(ts)), 4), "p95_s": round(float(np.percentile(ts, 95)), 4),
                       "max_s": round(float(ts.max()), 4),
-                      "pairs_true_group_named_and_complete": len(cases) - sum(len(m) for _, m in bad_recall),
+                      "pairs_true_group_named_and_complete": sum(len(members[k]) for k in solved) - sum(len(m) for _, m in bad_recall),
                       "recall_failures": bad_recall[:10],
                       "precision_checked": a.all, "precision_failures": bad_precision[:10],
-                      "abstract_complete": sum(done[k]["abstract"] == "complete" for k in queries),
+                      "abstract_complete": sum(done[k]["abstract"] == "complete" for k in solved),
                       "abstract_time_limit_s": a.time_limit, "workers": a.workers, "gap_seconds": round(gap_s, 1)}))
     sys.exit(1 if bad_recall or bad_precision else 0)
 
