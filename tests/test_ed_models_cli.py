@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from ed.analysis import analyse
 from ed.census import multiplet_census
-from ed.models import ensemble, fermi_hubbard, quantum_torus_chain, random_g_chain, s3_chain, NAMED_GROUPS
+from ed.models import d4_spin1_chain, ensemble, fermi_hubbard, quantum_torus_chain, random_g_chain, s3_chain, NAMED_GROUPS
 from ed.sectors import abelian_sectors, sector_blocks
 
 
@@ -41,6 +41,18 @@ def test_s3_chain_census_and_chiral_control():
     # theta, phi != 0 (chiral control): N = Z3 only, all sectors independent
     _, c = _census(s3_chain(6, theta=0.4, phi=0.3, rng=np.random.default_rng(0)))
     assert c.rows == [[1, 0, 0], [0, 1, 0], [0, 0, 1]] and c.accidental == []
+
+
+def test_d4_spin1_chain_census_is_d8_over_klein_and_g_breaks_u1():
+    """EXAMPLES §3 (KT/D4): sectors 01 and 11 paired, 00 and 10 alone. D8 ⊃ V4 = <R_x(pi), R_z(pi)>
+    in closed form: the four 1-dim irreducibles have R_z(pi) = r^2 -> +1 and R_x(pi) = s -> +-1
+    (rows 1000, 0010, twice each); the 2-dim one has r^2 -> -1 and trace 0 on s (row 0101).
+    Without the g term O(2) about z survives: its doublets with even S^z = +-m (r^2 -> +1, s
+    swapping them) fill sectors 00 and 10 together (row 1010)."""
+    _, c = _census(d4_spin1_chain(6, rng=np.random.default_rng(0)))
+    assert sorted(c.rows) == sorted([[1, 0, 0, 0], [0, 0, 1, 0], [0, 1, 0, 1]]) and c.accidental == []
+    _, c = _census(d4_spin1_chain(6, g0=0.0, rng=np.random.default_rng(0)))
+    assert [1, 0, 1, 0] in c.rows
 
 
 def _supports(c, charges):
