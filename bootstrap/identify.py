@@ -20,9 +20,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bootstrap.data import SpectralData
-from groupdb.characters import branching
 from groupdb.group import Group
-from groupdb.query import find_relabelling
+from groupdb.query import find_relabelling, stored_branching
 from groupdb.store import embeddings, load_id, ramp_key
 
 
@@ -67,9 +66,8 @@ def subgroup_matches(data: SpectralData, G: Group, positions) -> list[tuple[int,
     plateau_ok = None if plateau is None else _allowed(plateau)
     out = []
     for j in positions:
-        M_H = branching(G, G.subgroups[j], N)
+        M_H, R_H = stored_branching(G, j, N)
         d = M_H @ np.array(N.degrees)
-        R_H = M_H.T @ M_H
         P_H = M_H.T @ (d[:, None] * M_H)
 
         def partial(points, pi):

@@ -153,8 +153,7 @@ def _plain_integers(data) -> np.ndarray | None:
     if isinstance(data, np.ndarray):
         return data if data.dtype.kind in "iu" else None
     if isinstance(data, (list, tuple)) and all(isinstance(row, (list, tuple)) and all(type(x) is int for x in row) for row in data):
-        arr = np.array(data, dtype=np.int64) if len({len(row) for row in data}) == 1 else None
-        return arr
+        return np.array(data, dtype=np.int64) if len({len(row) for row in data}) == 1 else None
     return None
 
 
@@ -257,7 +256,7 @@ def identify(N, ramp=None, census=None, labels=None, max_group_order=None) -> li
         G = load_id(*gid)
         hits, first_M = [], None
         for j in positions:
-            M_H, R_H = _stored_branching(G, j, N)
+            M_H, R_H = stored_branching(G, j, N)
             pi = _match(N, M_H, R_H, R, rows_wanted)
             if pi is not None:
                 hits.append(j)
@@ -269,8 +268,9 @@ def identify(N, ramp=None, census=None, labels=None, max_group_order=None) -> li
 
 
 @lru_cache(maxsize=4096)
-def _stored_branching(G: Group, j: int, N: Group) -> tuple[np.ndarray, np.ndarray]:
-    """(M, MᵀM) of the j-th subgroup class, read-only: repeated queries reuse them."""
+def stored_branching(G: Group, j: int, N: Group) -> tuple[np.ndarray, np.ndarray]:
+    """(M, MᵀM) of G's j-th subgroup class over N (columns in N's groupdb order), read-only
+    and cached: repeated queries, and the bootstrap's named search, reuse them."""
     M = branching(G, G.subgroups[j], N)
     R = M.T @ M
     M.setflags(write=False)
