@@ -305,9 +305,15 @@ def enumerate_fusion_rings(known, M: np.ndarray, deadline: float | None = None,
                 add(guard_r, eq(total([mul(N(i, j, l), int(M[l, rho])) for l in range(k) if M[l, rho]]), int(T[i, j, rho])))
     for i in range(1, k):  # exactly one dual
         add(guard_a, eq(total([N(i, j, 0) for j in range(1, k)]), 1))
+    def out_of_time() -> bool:
+        # building the k⁴ quadratic terms in z3's Python API is itself seconds at rank 12
+        if time.monotonic() < deadline:
+            return False
+        res.complete, res.reason = False, "time limit while building the fusion-ring constraints"
+        return True
+
     for j in range(1, k):  # rigidity N_ij^l = N_{j* l}^i
-        if time.monotonic() >= deadline:
-            res.complete, res.reason = False, "time limit while building the fusion-ring constraints"
+        if out_of_time():
             return res
         for a in range(1, k):
             if not dual_ok[j, a]:
@@ -326,9 +332,7 @@ def enumerate_fusion_rings(known, M: np.ndarray, deadline: float | None = None,
                 else:
                     add(guard_a, z3.Implies(cond == 1, z3.And(eqs)))
     for i in range(1, k):  # associativity: L_i L_j = L_j L_i
-        # building these k⁴ quadratic terms in z3's Python API is itself seconds at rank 12
-        if time.monotonic() >= deadline:
-            res.complete, res.reason = False, "time limit while building the fusion-ring constraints"
+        if out_of_time():
             return res
         for j in range(i + 1, k):
             for a in range(1, k):
