@@ -254,8 +254,10 @@ def _without_composite_row(obj: dict, run: "_Run"):
 
     A composite row is what coincidences between levels of different irreducibles look
     like. No group predicts a row that is only such a sum, while a systematic family of
-    coincidences (special states, not a symmetry) is a real property of some models; the
-    largest row is the one the most levels would have to share.
+    coincidences is a real property of some models: an algebra larger than any group
+    commuting with H (the Temperley–Lieb commutant of a nearest-neighbour Potts chain,
+    :func:`ed.models.ashkin_teller_potts`), or special states. The largest row is the one
+    the most levels would have to share.
     """
     from ed.census import is_sum
 
@@ -267,8 +269,9 @@ def _without_composite_row(obj: dict, run: "_Run"):
         if res.groups:
             return o, res, notes + [
                 f"no group explains the census with its row {row}, a sum of other rows: it is read as coincidences "
-                "between levels of different irreducibles (not a symmetry; the census table says how many) and "
-                "the verdict rests on the other rows"]
+                "between levels of different irreducibles (not a group symmetry: an enlarged symmetry algebra, such as "
+                "the Temperley–Lieb commutant of a nearest-neighbour Potts chain, or special states; the census table "
+                "says how many) and the verdict rests on the other rows"]
     return None
 
 

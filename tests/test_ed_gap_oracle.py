@@ -213,3 +213,30 @@ def test_nonabelian_census_matches_gap():
     want = [{tuple(r[list(pi)]): n for r, n in ((np.array(r), n) for r, n in expected_census(M, D).items())}
             for pi in autos]
     assert got in want
+
+
+def test_ashkin_teller_potts_census_matches_gap_once_temperley_lieb_is_broken():
+    """EXAMPLES §3: the AT chain at its Potts point is S4 on the 4 local states, N = V4 from
+    prod sigma^x (s -> s xor 2) and prod tau^x (s -> s xor 1). With a next-nearest-neighbour
+    Potts coupling the census is GAP's Res^{S4}_{V4} with GAP's multiplet numbers, and the
+    plateau of sector 00 is the authors' 1.66 (S4's (1 + 1 + 2*4)/(1 + 1 + 2*2) up to
+    finite size). The nearest-neighbour chain alone (Temperley–Lieb generators only) shows
+    exact 1 + 2 coincidences, the composite row (3, 0, 0, 0), which that coupling removes."""
+    from ed.census import census_plateau
+    from ed.models import ashkin_teller_potts
+
+    L = 5
+    M, D, charges = gap_branching(NAMED_GROUPS["S4"][0], [[2, 3, 0, 1], [1, 0, 3, 2]], L)
+    rng = np.random.default_rng(4)
+    for K0 in (0.0, 0.3):
+        m = ashkin_teller_potts(L, K0=K0, rng=rng)
+        dec = abelian_sectors(m.generators, m.orders, H=m.H)
+        c = multiplet_census([np.linalg.eigvalsh(b) for b in sector_blocks(m.H, dec)])
+        got = {tuple(r): n for r, n in zip(c.rows, c.counts)}
+        if K0:
+            assert got == expected_census(M, D) and c.accidental == []
+            P = census_plateau(c)
+            np.testing.assert_array_equal(P, M.T @ np.diag(D) @ M)
+            assert abs(P[0, 0] / dec.dims[0] - 1.66) < 0.01
+        else:
+            assert got.get((3, 0, 0, 0), 0) > 0 and (3, 0, 0, 0) not in expected_census(M, D)

@@ -68,15 +68,25 @@ def test_showcase_chiral_control(tmp_path):
 @pytest.mark.slow
 def test_showcase_ashkin_teller_potts_s4(tmp_path):
     """S4 ⊃ V4 = Z2 × Z2: the 2-dim irrep restricts to twice the trivial one (a branching
-    multiplicity 2). The periodic random chain also shows a systematic family of 1 ⊕ 2
-    coincidences in the V4-trivial sector (census row (3,0,0,0), 54 multiplets at
-    L = 6 against 286 of the 2-dim irrep), which no group explains: the report must say it set
-    that row aside."""
+    multiplicity 2). The nearest-neighbour chain is built from Temperley–Lieb generators, whose
+    commutant is larger than S4: a systematic family of 1 ⊕ 2 coincidences in the V4-trivial
+    sector (census row (3,0,0,0), 54 multiplets at L = 6 against 286 of the 2-dim irrep),
+    which no group explains: the report must say it set that row aside."""
     res = _identify([str(MODELS / "ashkin_teller_potts.json")], tmp_path)
     assert res["groups"] == [[24, 12]] and res["verdict"] == "G = S4, unique"
     (c,) = [c for c in res["candidates"] if c["groups"]]
     assert [2, 0, 0, 0] in c["branching"] and sorted(c["dims"]) == [1, 1, 2, 3, 3]
     assert any("[3, 0, 0, 0]" in n for n in res["notes"])
+
+
+@pytest.mark.slow
+def test_ashkin_teller_potts_with_next_nearest_coupling_needs_no_row_set_aside(tmp_path):
+    """The next-nearest-neighbour Potts coupling K keeps S4 and removes the Temperley–Lieb
+    coincidences of the nearest-neighbour chain: the census alone names S4, every row kept."""
+    res = _identify([str(MODELS / "ashkin_teller_potts_nnn.json")], tmp_path)
+    assert res["groups"] == [[24, 12]] and res["verdict"] == "G = S4, unique"
+    assert sorted(res["data"]["census"]["rows"]) == [[0, 1, 1, 1], [1, 0, 0, 0], [2, 0, 0, 0]]
+    assert not any("a sum of other rows" in n for n in res["notes"])
 
 
 @pytest.mark.slow
