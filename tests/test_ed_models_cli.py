@@ -96,6 +96,25 @@ def test_kdbh_boost_pairs_momenta_only_for_odd_boson_number():
     assert c.rows == [[1, 0, 0, 0, 0, 0], [0, 1, 0, 0, 0, 1], [0, 0, 1, 0, 1, 0], [0, 0, 0, 1, 0, 0]]
 
 
+def test_kdbh_sector_dimensions_at_the_papers_size():
+    """EXAMPLES §4 at N_b = 9, L = 8: the D_8 sectors (momentum K, and the reflection's sign
+    where it maps K to itself) have the authors' dimensions (0,+) 750, (0,-) 680, (4,+) 750,
+    (4,-) 680 and 2860 for each 2-dim irrep k = 1, 2, 3 (isotypic: K = k and K = -k)."""
+    from ed.models import kdbh_effective
+
+    m = kdbh_effective(9, 8, rng=np.random.default_rng(0))
+    K = np.rint(np.angle(m.generators[0].diagonal()) / (2 * np.pi / 8)).astype(int) % 8
+    R = m.extra["reflection"]
+
+    def signed(k):  # (+, -) dimensions of the reflection inside momentum k = -k
+        idx = np.flatnonzero(K == k)
+        tr = float(R[idx][:, idx].diagonal().sum().real)
+        return [int((len(idx) + tr) / 2), int((len(idx) - tr) / 2)]
+
+    dims = signed(0) + signed(4) + [int(np.sum((K == k) | (K == 8 - k))) for k in (1, 2, 3)]
+    assert dims == [750, 680, 750, 680, 2860, 2860, 2860]
+
+
 @pytest.mark.skipif(not PAPER.exists(), reason="authors' paper-data not present beside the clone")
 def test_authors_s3_plateau_matches_our_census():
     P_paper = _paper_plateau(PAPER / "S3_Chain_L8_th0.00_n200.npz")
