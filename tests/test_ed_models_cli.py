@@ -70,6 +70,26 @@ def test_qtc_pairing_selfdual_and_control():
                                                 ((1, 1), (1, 2), (2, 1), (2, 2))])
 
 
+def test_qtc_at_the_papers_size_sector_dims_and_antiunitary_statistics():
+    """EXAMPLES §2 at L = 9: the visible N = Z3^2 x| Z2 has sectors of dimensions 1094, 1093
+    (C = +-1 inside charge (0,0)) and 4374 for each 2-dim irrep (two charges of 2187); the
+    irrep 1_1 (charges (1,1), (2,2)) is GUE at theta = pi/6 (no anti-unitary maps it to
+    itself) and GOE at theta = pi/4 (F K does), by the gap ratio against the RMT values."""
+    from ed.levelstats import gap_ratio
+
+    verdicts = {}
+    for theta in (np.pi / 6, np.pi / 4):
+        m = quantum_torus_chain(9, theta=theta, rng=np.random.default_rng(2))
+        dec = abelian_sectors(m.generators, m.orders)
+        assert dec.dims == [2187] * 9
+        V = dec.sectors[dec.charges.index((0, 0))].basis
+        tr = int(round(float((V.conj().T @ m.extra["C"] @ V).diagonal().sum().real)))
+        assert [(2187 + tr) // 2, (2187 - tr) // 2] == [1094, 1093]
+        s = dec.sectors[dec.charges.index((1, 1))]
+        verdicts[theta] = gap_ratio([np.linalg.eigvalsh(s.block(m.H))]).verdict
+    assert verdicts == {np.pi / 6: "GUE", np.pi / 4: "GOE"}
+
+
 def _paper_plateau(path):
     z = np.load(path, allow_pickle=True)
     n = len(z["t_calc"])
