@@ -26,12 +26,16 @@ from typing import Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from groupdb.errors import SymbootInputError
+
 __all__ = [
     "clock_shift",
     "charge_conjugation",
     "permutation_matrix",
     "spin_ops",
     "site_op",
+    "local_term",
+    "local_offsets",
     "local_op",
     "bond_op",
     "onsite_product",
@@ -117,6 +121,32 @@ def site_op(op, site: int, L: int) -> sp.csr_matrix:
     )
 
 
+def local_term(op, sites: Sequence[int], L: int, q: int) -> tuple[np.ndarray, list[int]]:
+    """``(op, sites)`` as a dense array and a list of ints, checked to be a ``q^k x q^k``
+    operator on ``k`` distinct sites of ``0..L-1`` (``SymbootInputError`` otherwise)."""
+    op = op.toarray() if sp.issparse(op) else np.asarray(op)
+    sites = [int(x) for x in sites]
+    k = len(sites)
+    if op.shape != (q**k, q**k) or len(set(sites)) != k or not all(0 <= x < L for x in sites):
+        raise SymbootInputError(f"term on sites {sites}: expected a {q**k}x{q**k} matrix on distinct sites < {L}, "
+                                f"got shape {op.shape}")
+    return op, sites
+
+
+def local_offsets(sites: Sequence[int], L: int, q: int) -> np.ndarray:
+    """``offset[l]``: the part of the basis index carried by local configuration ``l`` of
+    ``sites`` (``l`` read with ``sites[0]`` most significant, as ``numpy.kron`` orders it).
+
+    Examples
+    --------
+    >>> local_offsets([2, 0], 3, 2).tolist()  # l = 2 s_2 + s_0 -> index s_0 * 4 + s_2
+    [0, 4, 1, 5]
+    """
+    place = q ** np.arange(L - 1, -1, -1, dtype=np.int64)
+    configs = np.array(list(itertools.product(range(q), repeat=len(sites))), dtype=np.int64)
+    return configs.reshape(-1, len(sites)) @ place[list(sites)]
+
+
 def local_op(op, sites: Sequence[int], L: int, q: int) -> sp.csr_matrix:
     """Embed a ``k``-site operator (``q^k x q^k``, first tensor factor on ``sites[0]``)
     on any ``k`` distinct sites of an ``L``-site chain.
@@ -133,18 +163,12 @@ def local_op(op, sites: Sequence[int], L: int, q: int) -> sp.csr_matrix:
     >>> bool(abs(a - b).max() < 1e-14)
     True
     """
-    op = op.toarray() if sp.issparse(op) else np.asarray(op)
-    sites = [int(x) for x in sites]
-    k = len(sites)
-    if op.shape != (q**k, q**k) or len(set(sites)) != k or not all(0 <= x < L for x in sites):
-        raise ValueError(f"expected a {q**k}x{q**k} operator on distinct sites < {L}, got {op.shape} on {sites}")
-    place = q ** np.arange(L - 1, -1, -1, dtype=np.int64)
+    op, sites = local_term(op, sites, L, q)
+    offset = local_offsets(sites, L, q)
     states = np.arange(q**L, dtype=np.int64)
     loc = np.zeros(q**L, dtype=np.int64)
     for x in sites:
-        loc = loc * q + (states // place[x]) % q
-    # offset[l]: the part of the basis index carried by local configuration l
-    offset = np.array(list(itertools.product(range(q), repeat=k)), dtype=np.int64).reshape(-1, k) @ place[sites]
+        loc = loc * q + (states // q ** (L - 1 - x)) % q
     rest = states - offset[loc]
     rows, cols, vals = [], [], []
     for c in np.nonzero(np.any(op, axis=0))[0]:

@@ -40,6 +40,7 @@ import scipy.sparse as sp
 
 from groupdb.errors import SymbootInputError
 
+from .operators import local_offsets, local_term
 from .validate import check_commuting, check_generator, check_hamiltonian, monomial_form
 
 __all__ = [
@@ -166,11 +167,7 @@ def sector_matrix(terms, sector: Sector, L: int, q: int) -> sp.csc_matrix:
     if sector.reps is None:
         raise SymbootInputError("this sector's basis is not built from orbits (non-monomial symmetry): "
                                 "build the full matrix and use Sector.block")
-    terms = [(op.toarray() if sp.issparse(op) else np.asarray(op), [int(x) for x in sites]) for op, sites in terms]
-    for op, sites in terms:
-        k = len(sites)
-        if op.shape != (q**k, q**k) or len(set(sites)) != k or not all(0 <= x < L for x in sites):
-            raise SymbootInputError(f"term on sites {sites}: expected a {q**k}x{q**k} matrix on distinct sites < {L}")
+    terms = [local_term(op, sites, L, q) for op, sites in terms]
     col, val = _orbit_rows(sector.basis)
     reps, n = sector.reps, sector.dim
     rep_conj = val[reps].conj()
@@ -205,8 +202,7 @@ def sector_matrix(terms, sector: Sector, L: int, q: int) -> sp.csc_matrix:
         d = np.diagonal(op)
         if np.any(d):
             data[indptr[:-1]] += d[loc]
-        # offset[l]: the part of the basis index carried by local configuration l
-        offset = np.array(list(itertools.product(range(q), repeat=len(sites))), dtype=np.int64) @ place[sites]
+        offset = local_offsets(sites, L, q)
         for c in np.nonzero(np.any(off, axis=0))[0]:
             sel = np.flatnonzero(loc == c)
             base = reps[sel] - offset[c]
