@@ -175,10 +175,10 @@ def ashkin_teller_potts(L: int = 7, J0: float = 1.0, h0: float = 1.0, sigma: flo
     ``|+>`` the symmetric one-site state) for every choice of ``J_j, h_j``, and the commutant
     of that algebra is larger than S4: levels of different S4 irreducibles coincide exactly
     (1 ⊕ 2 in the V4-trivial sector, census row (3, 0, 0, 0): 9, 54, 274 multiplets at
-    L = 5, 6, 7; at L = 7 also 13 of row (4, 0, 0, 0)). They raise the normalised plateau of sector 00 from S4's 10/6 = 1.67 to 1.80,
-    1.88, 1.92. A coupling outside the algebra removes them and leaves S4 alone (the census
-    is then S4's branching over V4, checked against GAP); the authors' published plateau
-    (1.66) is that of S4 alone.
+    L = 5, 6, 7; at L = 7 also 13 of row (4, 0, 0, 0)). They raise the plateau of sector 00
+    over its dimension from S4's 10/6 = 1.67 to 1.80, 1.88, 1.92. A coupling outside the
+    algebra removes them and leaves S4 alone (the census is then S4's branching over V4,
+    checked against GAP); the authors' published plateau (1.66) is that of S4 alone.
 
     Examples
     --------
