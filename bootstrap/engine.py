@@ -8,7 +8,10 @@ Status (top level):
 * ``complete`` — the list of groups is complete: every order allowed by reciprocity is
   within the database's coverage (the named search is exhaustive there), or beyond it
   the abstract search finished;
-* ``incomplete`` — an order beyond the coverage whose abstract search hit a limit.
+* ``incomplete`` — an order the named search cannot exhaust (beyond the database, or a
+  subgroup class the database does not store: groupdb.query.coverage_gap) whose abstract
+  search hit a limit or was not run. Never "inconsistent" there: no definite no without
+  a complete search.
 
 The abstract search (SPEC §3: no group assumed) has its own status in ``abstract``; for
 orders within coverage it adds rings no group realises ("not group-like") and is the
@@ -33,7 +36,7 @@ from bootstrap.constraints import (
     check_fusion_restriction, reciprocity,
 )
 from bootstrap.data import SpectralData
-from bootstrap.identify import NamedMatch, named_search, ring_isomorphism
+from bootstrap.identify import Match, named_search, ring_isomorphism
 from bootstrap.solver import enumerate_branchings, enumerate_fusion_rings
 
 from groupdb.characters import tensor_coefficients as _tensor_coefficients
@@ -78,7 +81,7 @@ class Candidate:
     fusion: np.ndarray  # F[λ, λ', λ''] = N_{λλ'}^{λ''}
     table: ExactTable | None = None
     table_source: str = ""  # "fusion ring" (reconstructed, verified) or "groupdb"
-    groups: list[NamedMatch] = field(default_factory=list)
+    groups: list[Match] = field(default_factory=list)
     found_by: list[str] = field(default_factory=list)  # "abstract", "named"
     note: str = ""
 
@@ -209,6 +212,7 @@ def solve(data: SpectralData, time_limit: float = 10.0, abstract: bool = True, m
     abstract_reasons = []
     killed: list[Violation] = []
     named_complete_orders, beyond = [], []
+    unstored: dict[int, str] = {}  # order -> why the named search there may miss groups
     for index in rec.indices:
         order = index * K.order
         # --- abstract -------------------------------------------------------
@@ -245,9 +249,12 @@ def solve(data: SpectralData, time_limit: float = 10.0, abstract: bool = True, m
         # --- named ----------------------------------------------------------
         if order <= coverage():
             searches.append(f"named search over the {order}-element groups of groupdb")
-            named_complete_orders.append(order)
-            matches = named_search(data, order)
-            _attach_named(data, matches, candidates, order, reconstruct_limit, violations)
+            found = named_search(data, order)
+            if found.complete:
+                named_complete_orders.append(order)
+            else:
+                unstored[order] = found.reason
+            _attach_named(data, list(found.matches), candidates, order, reconstruct_limit, violations)
         else:
             beyond.append(order)
     if abstract:
@@ -257,14 +264,22 @@ def solve(data: SpectralData, time_limit: float = 10.0, abstract: bool = True, m
             "reason": "; ".join(dict.fromkeys(abstract_reasons))[:2000],
             "killed": [v.to_json() for v in _dedupe(killed)][:50],
         }
+    else:
+        abstract_complete = False  # not run: it decides nothing
     for c in candidates:
-        if not c.groups:
-            c.note = ("not group-like: no group of order " f"{c.order} realises it (the database is complete there)"
-                      if c.order <= coverage() else f"not a group of order ≤ {coverage()} (beyond the database)")
-    named_info = {"status": "complete", "orders": named_complete_orders, "beyond_coverage": beyond}
+        if c.groups:
+            continue
+        if c.order in unstored:
+            c.note = f"no stored group of order {c.order} realises it, but {unstored[c.order]}"
+        elif c.order <= coverage():
+            c.note = f"not group-like: no group of order {c.order} realises it (the database is complete there)"
+        else:
+            c.note = f"not a group of order ≤ {coverage()} (beyond the database)"
+    named_info = {"status": "incomplete" if unstored else "complete", "orders": named_complete_orders,
+                  "unstored": [{"order": o, "reason": r} for o, r in unstored.items()], "beyond_coverage": beyond}
 
-    group_like = [c for c in candidates if c.groups or c.order > coverage()]
-    if beyond and not abstract_complete:
+    group_like = [c for c in candidates if c.groups or c.order > coverage() or c.order in unstored]
+    if (beyond or unstored) and not abstract_complete:
         status = "incomplete"
     elif not group_like:
         status = "inconsistent"
@@ -287,7 +302,7 @@ def _dedupe(vs):
     return out
 
 
-def _attach_named(data, matches: list[NamedMatch], candidates: list[Candidate], order: int,
+def _attach_named(data, matches: list[Match], candidates: list[Candidate], order: int,
                   reconstruct_limit: int, violations: list[Violation]) -> None:
     n = data.known.dims
     # reconstructing from the ring costs ~0.1-0.5 s at rank 64: do it where it is the answer

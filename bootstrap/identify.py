@@ -1,129 +1,53 @@
-"""Naming (SPEC §3 'named' search): every stored group G ⊃ H ≅ N whose branching
-reproduces the data, and the match between abstract candidates and groups.
+"""Naming (SPEC §3 'named' search) for the bootstrap's data, and the match between abstract
+candidates and groups.
 
-The named search walks groupdb's embedding index (groups of the order fixed by
-reciprocity with a subgroup class ≅ N; narrowed by the ramp invariant when R is exact)
-and decides each subgroup class exactly with groupdb.query.find_relabelling: an element
-of Aut(N)'s image on Irr(N) mapping the class's branching onto the data (ramp with
-confidence sets, plateau, census) — never by floating point.
+The search itself is groupdb.query.named_search (the one home that decides stored subgroup
+classes, exactly, and says when the database's coverage leaves the list incomplete); here
+the bootstrap's data are handed to it in groupdb's labelling of Irr(N).
 
 >>> from bootstrap.data import parse_data
 >>> d = parse_data({"subgroup": {"cyclic": 3}, "ramp": [[2, 0, 0], [0, 1, 1], [0, 1, 1]]})
->>> [m.group.name for m in named_search(d, 6)]
-['S3']
+>>> s = named_search(d, 6)
+>>> [m.group.name for m in s.matches], s.complete
+(['S3'], True)
 """
 from __future__ import annotations
-
-from collections import Counter
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from bootstrap.data import SpectralData
+from groupdb import query
 from groupdb.group import Group
-from groupdb.query import find_relabelling, stored_branching
-from groupdb.store import embeddings, load_id, ramp_key
+from groupdb.query import Match, NamedSearch
+from groupdb.store import ramp_key
+
+__all__ = ["Match", "NamedSearch", "named_search", "subgroup_matches", "ring_isomorphism"]
 
 
-@dataclass(frozen=True)
-class NamedMatch:
-    """A stored group and the subgroup classes ≅ N in it that reproduce the data."""
-
-    group: Group
-    positions: tuple[int, ...]
-    branching: np.ndarray = field(repr=False)  # M for the first class: rows G's irreducibles, user's columns
-
-    def to_json(self) -> dict:
-        G = self.group
-        return {"id": list(G.id), "name": G.name, "subgroup_classes": list(self.positions)}
-
-
-def _groupdb_order(data: SpectralData):
-    """The data re-indexed by groupdb's irreducibles of N (a → user index inv[a])."""
+def _groupdb_order(data: SpectralData) -> dict:
+    """The data as keyword arguments of groupdb's search, re-indexed by groupdb's irreducibles
+    of N (groupdb index a ↦ user index inv[a])."""
     inv = data.known.inverse
     r = data.known.rank
-    ramp = plateau = None
-    if data.ramp is not None:
-        ramp = [[data.ramp[inv[a]][inv[b]] for b in range(r)] for a in range(r)]
-    if data.plateau is not None:
-        plateau = [[data.plateau[inv[a]][inv[b]] for b in range(r)] for a in range(r)]
-    census = None
-    if data.census_rows is not None:
-        census = data.census_rows[:, inv]
-    return ramp, plateau, census
+
+    def reindex(S):
+        return None if S is None else [[S[inv[a]][inv[b]] for b in range(r)] for a in range(r)]
+
+    census = None if data.census_rows is None else data.census_rows[:, inv]
+    return {"ramp": reindex(data.ramp), "plateau": reindex(data.plateau), "census": census,
+            "distinct": data.census_distinct}
 
 
 def subgroup_matches(data: SpectralData, G: Group, positions) -> list[tuple[int, np.ndarray]]:
     """(position, M in the user's labelling) for each given class of G that reproduces the data."""
     K = data.known
-    N = K.group
-    ramp, plateau, census = _groupdb_order(data)
-    want = None
-    if census is not None:
-        want = Counter(map(tuple, census.tolist()))
-        want_set = set(want)
-    ramp_ok = None if ramp is None else _allowed(ramp)
-    plateau_ok = None if plateau is None else _allowed(plateau)
-    out = []
-    for j in positions:
-        M_H, R_H = stored_branching(G, j, N)
-        d = M_H @ np.array(N.degrees)
-        P_H = M_H.T @ (d[:, None] * M_H)
-
-        def partial(points, pi):
-            b = points[-1]
-            for a in points:
-                if ramp is not None and int(R_H[pi[a], pi[b]]) not in ramp[a][b]:
-                    return False
-                if plateau is not None and int(P_H[pi[a], pi[b]]) not in plateau[a][b]:
-                    return False
-            if census is not None:
-                cols = list(points)
-                have = Counter(map(tuple, M_H[:, pi[cols]].tolist()))
-                proj = Counter()
-                for row, cnt in want.items():
-                    proj[tuple(row[c] for c in cols)] += cnt
-                if data.census_distinct:
-                    if set(have) != set(proj):
-                        return False
-                elif have != proj:
-                    return False
-            return True
-
-        def full(pi):
-            if ramp is not None and not ramp_ok(R_H[np.ix_(pi, pi)]):
-                return False
-            if plateau is not None and not plateau_ok(P_H[np.ix_(pi, pi)]):
-                return False
-            if census is not None:
-                have = Counter(map(tuple, M_H[:, pi].tolist()))
-                if data.census_distinct:
-                    return set(have) == want_set
-                return have == want
-            return True
-
-        pi = find_relabelling(N, partial, full)
-        if pi is not None:
-            out.append((j, M_H[:, pi][:, list(K.labels)]))
-    return out
+    hits = query.matching_classes(G, positions, K.group, **_groupdb_order(data))
+    return [(j, query.stored_branching(G, j, K.group)[0][:, pi][:, list(K.labels)]) for j, pi in hits]
 
 
-def _allowed(sets):
-    """A test X ↦ every X[a, b] in sets[a][b], one array comparison for the exact entries:
-    the walk over Aut(N) calls it up to ~10⁵ times (N = C4 × C2³ in |G| = 64)."""
-    r = len(sets)
-    exact = np.array([[next(iter(v)) if len(v) == 1 else -1 for v in row] for row in sets], dtype=np.int64)
-    fixed = exact >= 0
-    loose = [(a, b) for a in range(r) for b in range(r) if not fixed[a, b]]
-
-    def ok(X: np.ndarray) -> bool:
-        return bool(np.array_equal(X[fixed], exact[fixed])) and all(int(X[a, b]) in sets[a][b] for a, b in loose)
-
-    return ok
-
-
-def named_search(data: SpectralData, order: int) -> list[NamedMatch]:
-    """Every stored group of this order containing N with the data (exact)."""
+def named_search(data: SpectralData, order: int) -> NamedSearch:
+    """Every stored group of this order containing N with the data (exact), and whether the
+    database holds every subgroup class that could (``complete``, ``reason``)."""
     K = data.known
     key = None
     R = data.ramp_exact
@@ -132,13 +56,7 @@ def named_search(data: SpectralData, order: int) -> list[NamedMatch]:
     if R is not None:
         inv = K.inverse
         key = ramp_key(R[np.ix_(inv, inv)])
-    out = []
-    for gid, positions in embeddings(K.group.id, order, key):
-        G = load_id(*gid)
-        hits = subgroup_matches(data, G, positions)
-        if hits:
-            out.append(NamedMatch(G, tuple(j for j, _ in hits), hits[0][1]))
-    return out
+    return query.named_search(K.group, order, K.labels, key=key, **_groupdb_order(data))
 
 
 # ---------------------------------------------------------------------------

@@ -117,11 +117,14 @@ def verdict_line(result: Result, known: KnownSubgroup) -> str:
         for m in c.groups:
             if m.group.name not in names:
                 names.append(m.group.name or str(list(m.group.id)))
+    unstored = [u["order"] for u in result.named.get("unstored", [])]
+    why = (f"groupdb does not store every subgroup class ≅ N at |G| = {', '.join(map(str, unstored))}"
+           if unstored else "a solver limit expired")
     if result.status == "incomplete" and not names:
-        return "incomplete: a solver limit expired before any group was found (not a negative answer)"
+        return f"incomplete: no group found, but {why} (not a negative answer)"
     if result.status == "inconsistent" or not names:
         return "no group G ⊃ N within the database reproduces the data"
-    tail = " (incomplete: a solver limit expired; more candidates may exist)" if result.status == "incomplete" else ""
+    tail = f" (incomplete: {why}; more candidates may exist)" if result.status == "incomplete" else ""
     if len(names) == 1:
         if result.order == known.order:
             return f"G = N = {names[0]}: no hidden unitary symmetry" + tail

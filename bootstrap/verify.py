@@ -25,23 +25,35 @@ from bootstrap.identify import subgroup_matches
 from groupdb import store
 from groupdb.characters import branching
 from groupdb.errors import SymbootInputError
+from groupdb.query import coverage_gap
 
 SUBGROUP = "subgroup"
 
 
 @dataclass
 class Verdict:
+    """consistent: a stored subgroup class reproduces the data; otherwise ``undecided`` says
+    why the database cannot exclude the group (an unstored subgroup class), or ``reasons``
+    why the group is excluded."""
+
     group: object
     consistent: bool
     positions: list[int] = field(default_factory=list)  # matching subgroup classes
     reasons: list[Violation] = field(default_factory=list)
     branching: np.ndarray | None = None
+    undecided: str = ""
+
+    @property
+    def status(self) -> str:
+        return "consistent" if self.consistent else ("undecided" if self.undecided else "inconsistent")
 
     def to_json(self) -> dict:
         G = self.group
         return {
             "group": {"id": list(G.id), "name": G.name},
-            "consistent": self.consistent,
+            "status": self.status,
+            "consistent": None if self.undecided else self.consistent,
+            "undecided": self.undecided or None,
             "subgroup_classes": self.positions,
             "branching": None if self.branching is None else self.branching.tolist(),
             "reasons": [v.to_json() for v in self.reasons],
@@ -81,11 +93,17 @@ def verify(data: SpectralData, group, subgroup_class: int | None = None) -> Verd
             name = store.load_id(*sub.id).name
             return Verdict(G, False, reasons=[Violation(SUBGROUP, f"subgroup class {subgroup_class} of {G.name} is {name}, not {N.name}")])
         positions = [subgroup_class]
+    gap = None if subgroup_class is not None else coverage_gap(N.order, G.order)
     if not positions:
+        if gap:
+            return Verdict(G, False, undecided=f"no stored subgroup of {G.name} is ≅ {N.name}, but {gap}")
         return Verdict(G, False, reasons=[Violation(SUBGROUP, f"{G.name} has no subgroup isomorphic to {N.name}")])
     hits = subgroup_matches(data, G, positions)
     if hits:
         return Verdict(G, True, [j for j, _ in hits], branching=hits[0][1])
+    if gap:
+        return Verdict(G, False, reasons=[_explain(data, G, positions)],
+                       undecided=f"no stored subgroup class of {G.name} ≅ {N.name} reproduces the data, but {gap}")
     return Verdict(G, False, reasons=[_explain(data, G, positions)])
 
 

@@ -13,6 +13,7 @@ is decided exactly by a backtracking search for an element of Aut(N)'s image on 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -190,8 +191,134 @@ def reciprocity_index(R: np.ndarray, dims) -> int | None:
 
 
 # ---------------------------------------------------------------------------
-# the query
+# the named search: the one place that decides stored subgroup classes
 # ---------------------------------------------------------------------------
+def coverage_gap(sub_order: int, order: int) -> str | None:
+    """Why the database may not hold every subgroup class of order ``sub_order`` in the groups
+    of order ``order`` (None when it holds them all: then a search over them is exhaustive).
+
+    >>> coverage_gap(27, 108) is None, coverage_gap(24, 192) is None, coverage_gap(48, 96) is None
+    (False, True, True)
+    """
+    # index ≤ 2 subgroups are normal, and normal ones are always stored
+    if order <= FULL_LATTICE_ORDER or sub_order <= SMALL_SUBGROUP_ORDER or 2 * sub_order >= order:
+        return None
+    return (f"subgroups of order {sub_order} in groups of order {order} are stored only when normal "
+            f"(groupdb's coverage: every subgroup class for |G| ≤ {FULL_LATTICE_ORDER}; above, classes of order ≤ "
+            f"{SMALL_SUBGROUP_ORDER} and normal subgroups), so a group whose such subgroup is not normal can be missed")
+
+
+@dataclass(frozen=True)
+class NamedSearch(Sequence):
+    """The stored groups of one order that reproduce the data (a sequence of Match), and
+    whether the list is all of them."""
+
+    order: int
+    matches: tuple[Match, ...]
+    complete: bool = True
+    reason: str = ""  # why not complete (coverage_gap)
+
+    def __getitem__(self, i):
+        return self.matches[i]
+
+    def __len__(self) -> int:
+        return len(self.matches)
+
+
+def _set_test(sets):
+    """(partial, full) tests of X[a, b] ∈ sets[a][b]; the full test makes one array comparison on
+    the exact entries, since the walk over Aut(N) calls it up to ~10⁵ times (N = C4 × C2³ in
+    |G| = 64)."""
+    r = len(sets)
+    exact = np.array([[next(iter(v)) if len(v) == 1 else -1 for v in row] for row in sets], dtype=np.int64)
+    fixed = exact >= 0
+    loose = [(a, b) for a in range(r) for b in range(r) if not fixed[a, b]]
+
+    def entry(X, a, b, x) -> bool:
+        return x == exact[a, b] if fixed[a, b] else int(x) in sets[a][b]
+
+    def full(X: np.ndarray) -> bool:
+        return bool(np.array_equal(X[fixed], exact[fixed])) and all(int(X[a, b]) in sets[a][b] for a, b in loose)
+
+    return entry, full
+
+
+def matching_classes(G: Group, positions, N: Group, *, ramp=None, plateau=None, census=None,
+                     distinct: bool = False) -> list[tuple[int, np.ndarray]]:
+    """(j, π) for each given subgroup class j of G (≅ N) whose branching reproduces the data
+    after relabelling Irr(N) by π ∈ Aut(N) (M_data = M_j[:, π]).
+
+    Parameters
+    ----------
+    ramp, plateau : r×r nested sequences of sets of allowed integers, optional
+        R = MᵀM and P = Mᵀ diag(d) M, rows and columns in N's groupdb order.
+    census : (k', r) int array, optional
+        Rows of M (groupdb order) up to row order; with ``distinct`` only the distinct rows.
+    """
+    tests = []
+    if ramp is not None:
+        tests.append(("ramp", *_set_test(ramp)))
+    if plateau is not None:
+        tests.append(("plateau", *_set_test(plateau)))
+    want = None if census is None else Counter(map(tuple, np.asarray(census).tolist()))
+    degrees = np.array(N.degrees)
+    out = []
+    for j in positions:
+        M_H, R_H = stored_branching(G, j, N)
+        d = M_H @ degrees
+        have = {"ramp": R_H, "plateau": M_H.T @ (d[:, None] * M_H)}
+
+        def rows_fit(cols, pi) -> bool:
+            got = Counter(map(tuple, M_H[:, pi[cols]].tolist()))
+            if len(cols) == len(pi):
+                proj = want
+            else:
+                proj = Counter()
+                for row, cnt in want.items():
+                    proj[tuple(row[c] for c in cols)] += cnt
+            return set(got) == set(proj) if distinct else got == proj
+
+        def partial(points, pi) -> bool:
+            b = points[-1]
+            for name, entry, _ in tests:
+                X = have[name]
+                if not all(entry(X, a, b, X[pi[a], pi[b]]) for a in points):
+                    return False
+            return want is None or rows_fit(list(points), pi)
+
+        def full(pi) -> bool:
+            if not all(ok(have[name][np.ix_(pi, pi)]) for name, _, ok in tests):
+                return False
+            return want is None or rows_fit(list(range(len(pi))), pi)
+
+        pi = find_relabelling(N, partial, full)
+        if pi is not None:
+            out.append((j, pi))
+    return out
+
+
+def named_search(N: Group, order: int, labels=None, *, ramp=None, plateau=None, census=None,
+                 distinct: bool = False, key: int | None = None) -> NamedSearch:
+    """Every stored group of this order with a subgroup class ≅ N reproducing the data (exact),
+    and whether the database's coverage makes that list complete (SPEC §3 'named' search).
+
+    Data as in :func:`matching_classes` (groupdb order); ``labels[u]`` = groupdb index of the
+    irreducible the caller calls u, for the returned branchings; ``key`` = the ramp invariant
+    (groupdb.store.ramp_key) when R is exact, to narrow the index.
+    """
+    labels = list(range(N.nclasses)) if labels is None else list(labels)
+    matches = []
+    for gid, positions in embeddings(N.id, order, key):
+        G = load_id(*gid)
+        hits = matching_classes(G, positions, N, ramp=ramp, plateau=plateau, census=census, distinct=distinct)
+        if hits:
+            j, pi = hits[0]
+            M = stored_branching(G, j, N)[0]
+            matches.append(Match(G, tuple(j for j, _ in hits), M[:, pi][:, labels]))
+    gap = coverage_gap(N.order, order)
+    return NamedSearch(order, tuple(matches), gap is None, gap or "")
+
+
 def identify(N, ramp=None, census=None, labels=None, max_group_order=None) -> list[Match]:
     """Every stored G ⊃ H ≅ N whose branching reproduces the data.
 
@@ -211,7 +338,8 @@ def identify(N, ramp=None, census=None, labels=None, max_group_order=None) -> li
 
     Returns
     -------
-    list of Match, ordered by group id.
+    list of Match, ordered by group id. A query the stored subgroup classes cannot answer
+    completely (see :func:`coverage_gap`) is refused with a SymbootInputError.
 
     Examples
     --------
@@ -230,41 +358,24 @@ def identify(N, ramp=None, census=None, labels=None, max_group_order=None) -> li
         raise SymbootInputError(f"--max-order {cap} exceeds the database's coverage ({max_order()})")
 
     inverse = np.argsort(labels)  # groupdb index -> query index
+    M = None
     if census is not None:
         M = check_branching(census, r)[:, inverse]  # columns now in groupdb order
         R = M.T @ M
-        rows_wanted = Counter(map(tuple, M.tolist()))
     else:
         R = check_ramp(ramp, r)
         if labels != tuple(range(r)):
             R = R[np.ix_(inverse, inverse)]
-        rows_wanted = None
 
     index = reciprocity_index(R, N.degrees)
     if index is None or index * N.order > cap:
         return []
     order = index * N.order
-    if order > FULL_LATTICE_ORDER and N.order > SMALL_SUBGROUP_ORDER:
-        raise SymbootInputError(
-            f"subgroups of order {N.order} in groups of order {order} are stored only when normal "
-            f"(coverage: every subgroup class for |G| ≤ {FULL_LATTICE_ORDER}, classes of order ≤ "
-            f"{SMALL_SUBGROUP_ORDER} and normal subgroups above), so this answer would be incomplete"
-        )
-
-    matches = []
-    for gid, positions in embeddings(N.id, order, ramp_key(R)):
-        G = load_id(*gid)
-        hits, first_M = [], None
-        for j in positions:
-            M_H, R_H = stored_branching(G, j, N)
-            pi = _match(N, M_H, R_H, R, rows_wanted)
-            if pi is not None:
-                hits.append(j)
-                if first_M is None:
-                    first_M = M_H[:, pi][:, list(labels)]
-        if hits:
-            matches.append(Match(G, tuple(hits), first_M))
-    return matches
+    gap = coverage_gap(N.order, order)
+    if gap:
+        raise SymbootInputError(f"{gap}; this answer would be incomplete")
+    sets = [[{int(x)} for x in row] for row in R]  # with a census too: R prunes the walk early
+    return list(named_search(N, order, labels, ramp=sets, census=M, key=ramp_key(R)).matches)
 
 
 @lru_cache(maxsize=4096)
@@ -276,30 +387,3 @@ def stored_branching(G: Group, j: int, N: Group) -> tuple[np.ndarray, np.ndarray
     M.setflags(write=False)
     R.setflags(write=False)
     return M, R
-
-
-def _match(N: Group, M_H: np.ndarray, R_H: np.ndarray, R: np.ndarray, rows_wanted: Counter | None) -> np.ndarray | None:
-
-    def ramp_partial(points, pi) -> bool:
-        b = points[-1]
-        return all(R_H[pi[a], pi[b]] == R[a, b] for a in points)
-
-    def full(pi) -> bool:
-        if not np.array_equal(R_H[np.ix_(pi, pi)], R):
-            return False
-        return rows_wanted is None or Counter(map(tuple, M_H[:, pi].tolist())) == rows_wanted
-
-    if rows_wanted is None:
-        return find_relabelling(N, ramp_partial, full)
-
-    def census_partial(points, pi) -> bool:
-        if not ramp_partial(points, pi):
-            return False
-        cols = list(points)
-        have = Counter(map(tuple, M_H[:, pi[cols]].tolist()))
-        want = Counter()
-        for row, count in rows_wanted.items():
-            want[tuple(row[c] for c in cols)] += count
-        return have == want
-
-    return find_relabelling(N, census_partial, full)
