@@ -65,11 +65,6 @@ def _pairs(v: Cyclotomic, m: int):
     return [[j, c] for j, c in enumerate(coeffs) if c]
 
 
-def fusion_matrices(F: np.ndarray) -> np.ndarray:
-    """L[λ] with (L_λ)_{λ'λ''} = N_{λλ'}^{λ''}; that is F itself."""
-    return F
-
-
 def duals(F: np.ndarray) -> np.ndarray:
     return F[:, :, 0].argmax(axis=1)
 

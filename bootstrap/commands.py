@@ -18,7 +18,9 @@ from bootstrap.engine import solve as run_solve
 from bootstrap.verify import verify as run_verify
 from groupdb import store
 from groupdb.characters import branching
-from groupdb.cli import json_option
+from groupdb import jsonio
+from groupdb.cli import POSITIVE, POSITIVE_FLOAT, json_option, subgroup_options, subgroup_spec
+from groupdb.query import coverage_gap
 from groupdb.errors import SymbootInputError
 
 EXIT_OK, EXIT_NEGATIVE, EXIT_INCOMPLETE = 0, 1, 3
@@ -27,9 +29,11 @@ _STATUS_EXIT = {"complete": EXIT_OK, "inconsistent": EXIT_NEGATIVE, "incomplete"
 
 def _echo_result(result, as_json: bool) -> None:
     if as_json:
-        click.echo(json.dumps(result.to_json()))
+        click.echo(jsonio.dumps(result.to_json()))
         return
     click.echo(f"status: {result.status}")
+    for u in result.named.get("unstored", []):
+        click.echo(f"named search: incomplete at |G| = {u['order']} ({u['reason']})")
     if result.order:
         click.echo(f"reciprocity: [G:N] = {result.index}, |G| = {result.order}")
     for v in result.violations:
@@ -48,9 +52,9 @@ def _echo_result(result, as_json: bool) -> None:
 @click.command()
 @click.argument("data_file", type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
-@click.option("--time-limit", type=float, default=10.0, show_default=True, help="seconds for the abstract (SMT) search")
+@click.option("--time-limit", type=POSITIVE_FLOAT, default=10.0, show_default=True, help="seconds for the abstract (SMT) search")
 @click.option("--no-abstract", is_flag=True, help="named search only")
-@click.option("--max-rank", type=int, default=12, show_default=True, help="largest rank for the abstract fusion-ring search")
+@click.option("--max-rank", type=POSITIVE, default=12, show_default=True, help="largest rank for the abstract fusion-ring search")
 def solve(data_file, as_json, time_limit, no_abstract, max_rank):
     """Every representation theory of G ⊃ N consistent with DATA_FILE, exact, named.
 
@@ -70,12 +74,15 @@ def solve(data_file, as_json, time_limit, no_abstract, max_rank):
 def verify(data_file, group, subgroup_class, as_json):
     """Is DATA_FILE consistent with GROUP? If not, the violated constraints by name.
 
-    Exit code 0 consistent, 1 inconsistent, 2 bad input.
+    Exit code 0 consistent, 1 inconsistent, 2 bad input, 3 undecided (the database does not
+    store every subgroup class ≅ N of GROUP, and none of the stored ones fits).
     """
     data = load_data(data_file)
     v = run_verify(data, group, subgroup_class)
     if as_json:
-        click.echo(json.dumps(v.to_json()))
+        click.echo(jsonio.dumps(v.to_json()))
+    elif v.undecided:
+        click.echo(f"undecided: {v.group.name} [{v.group.id[0]},{v.group.id[1]}]: {v.undecided}")
     elif v.consistent:
         click.echo(f"consistent: {v.group.name} [{v.group.id[0]},{v.group.id[1]}] reproduces the data "
                    f"(subgroup class{'es' if len(v.positions) > 1 else ''} {', '.join(map(str, v.positions))})")
@@ -83,35 +90,24 @@ def verify(data_file, group, subgroup_class, as_json):
         click.echo(f"inconsistent: {v.group.name} [{v.group.id[0]},{v.group.id[1]}]")
         for r in v.reasons:
             click.echo(f"  {r}")
-    sys.exit(EXIT_OK if v.consistent else EXIT_NEGATIVE)
+    sys.exit(EXIT_OK if v.consistent else (EXIT_INCOMPLETE if v.undecided else EXIT_NEGATIVE))
 
 
 @click.command()
-@click.option("--cyclic", type=int, help="N = C_n (sectors = charges 0..n-1)")
-@click.option("--abelian", help="N = C_n1 x C_n2 ..., e.g. 2x2 (sectors = charge vectors, lexicographic)")
-@click.option("--subgroup", help="N by groupdb name or id (sectors = groupdb's irreducibles)")
+@subgroup_options
 @click.option("--ramp", help="ramp matrix R as JSON")
 @click.option("--plateau", help="normalised plateau matrix P as JSON")
 @click.option("--census", help="census rows of M as JSON")
-@click.option("--max-index", type=int, help="largest [G:N] (no spectral data: list what G ⊃ N could be)")
-@click.option("--max-order", type=int, help="largest |G|")
-@click.option("--time-limit", type=float, default=10.0, show_default=True)
+@click.option("--max-index", type=POSITIVE, help="largest [G:N] (no spectral data: list what G ⊃ N could be)")
+@click.option("--max-order", type=POSITIVE, help="largest |G|")
+@click.option("--time-limit", type=POSITIVE_FLOAT, default=10.0, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 def query(cyclic, abelian, subgroup, ramp, plateau, census, max_index, max_order, time_limit, as_json):
     """Constraint queries, e.g. every candidate for N = C3 with index ≤ 8
     (``--cyclic 3 --max-index 8``), or every group up to order 64 containing C2×C2 with
     ramp matrix R (``--abelian 2x2 --ramp '[[...]]' --max-order 64``).
     """
-    given = [x is not None for x in (cyclic, abelian, subgroup)]
-    if sum(given) != 1:
-        raise SymbootInputError("name N with exactly one of --cyclic, --abelian, --subgroup")
-    if cyclic is not None:
-        spec = {"cyclic": cyclic}
-    elif abelian is not None:
-        from groupdb.abelian import parse_moduli
-        spec = {"abelian": list(parse_moduli(abelian))}
-    else:
-        spec = {"name": subgroup}
+    spec = subgroup_spec(cyclic, abelian, subgroup)
     obj = {"subgroup": spec}
     for key, text in (("ramp", ramp), ("plateau", plateau)):
         if text is not None:
@@ -132,12 +128,20 @@ def query(cyclic, abelian, subgroup, ramp, plateau, census, max_index, max_order
     K = known_subgroup(spec)
     if max_index is None and max_order is None:
         raise SymbootInputError("without spectral data give --max-index or --max-order")
-    top = min(max_index if max_index is not None else 10**9, (max_order or store.max_order()) // K.order)
-    if top * K.order > store.max_order():
-        raise SymbootInputError(f"index {top} gives |G| = {top * K.order} beyond the database's coverage ({store.max_order()})")
-    rows = []
+    cover = store.max_order()
+    if max_index is not None and max_index * K.order > min(max_order or cover, cover):
+        raise SymbootInputError(f"--max-index {max_index} gives |G| = {max_index * K.order} beyond "
+                                + (f"--max-order {max_order}" if max_order and max_order < cover else
+                                   f"the database's coverage (|G| ≤ {cover}); give --max-index ≤ {cover // K.order}"))
+    if max_order is not None and max_order > cover:
+        raise SymbootInputError(f"--max-order {max_order} exceeds the database's coverage ({cover})")
+    top = max_index if max_index is not None else max_order // K.order
+    rows, unstored = [], []
     for index in range(1, top + 1):
         order = index * K.order
+        gap = coverage_gap(K.order, order)
+        if gap:
+            unstored.append({"order": order, "reason": gap})
         for gid, positions in store.embeddings(K.group.id, order):
             G = store.load_id(*gid)
             seen = set()
@@ -152,46 +156,30 @@ def query(cyclic, abelian, subgroup, ramp, plateau, census, max_index, max_order
                              "subgroup_class": j, "normal": G.subgroups[j].normal,
                              "dims": (M @ K.dims).tolist(), "branching": M.tolist(), "ramp": R.tolist()})
     if as_json:
-        click.echo(json.dumps({"subgroup": K.to_json(), "candidates": rows}))
+        click.echo(jsonio.dumps({"subgroup": K.to_json(), "candidates": rows, "unstored": unstored}))
     else:
         for r in rows:
             click.echo(f"[G:N] = {r['index']}  {r['group']['name']} [{r['group']['id'][0]},{r['group']['id'][1]}]  class {r['subgroup_class']}"
                        f"{' (normal)' if r['normal'] else ''}  dims {r['dims']}  R = {r['ramp']}")
-    sys.exit(EXIT_OK if rows else EXIT_NEGATIVE)
-
-
-def _known_override(cyclic, abelian, subgroup):
-    given = [(k, v) for k, v in (("cyclic", cyclic), ("abelian", abelian), ("name", subgroup)) if v is not None]
-    if len(given) > 1:
-        raise SymbootInputError("name N with at most one of --cyclic, --abelian, --subgroup")
-    if not given:
-        return None
-    (kind, value), = given
-    if kind == "abelian":
-        from groupdb.abelian import parse_moduli
-        value = list(parse_moduli(value))
-    return {kind: value}
+        for u in unstored:
+            click.echo(f"incomplete at |G| = {u['order']}: {u['reason']}")
+    sys.exit(EXIT_INCOMPLETE if unstored else (EXIT_OK if rows else EXIT_NEGATIVE))
 
 
 def _read_json(path: str, what: str) -> dict:
-    from pathlib import Path
-
-    try:
-        obj = json.loads(Path(path).read_text())
-    except OSError as exc:
-        raise SymbootInputError(f"cannot read {what} {path}: {exc.strerror}") from None
-    except json.JSONDecodeError as exc:
-        raise SymbootInputError(f"{what} {path} is not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    obj = jsonio.read(path, what)
     if not isinstance(obj, dict):
         raise SymbootInputError(f"{what} {path} must hold a JSON object")
     return obj
 
 
 def _model_spec(model: str, params: tuple[str, ...], realisations, seed) -> dict:
-    """A model file's content, or a zoo name with ``--param key=value`` (values parsed as JSON)."""
+    """A model file's content, or a zoo name with ``--param key=value`` (values parsed as JSON),
+    checked by :func:`ed.models.check_spec` before anything is built."""
     from pathlib import Path
 
-    from ed.models import ZOO
+    from bootstrap.known import known_subgroup
+    from ed.models import ZOO, check_spec
 
     if model in ZOO:
         spec = {"model": model, "params": {}}
@@ -199,43 +187,49 @@ def _model_spec(model: str, params: tuple[str, ...], realisations, seed) -> dict
         spec = _read_json(model, "model file")
     else:
         raise SymbootInputError(f"{model!r} is neither a model file nor a zoo model ({', '.join(sorted(ZOO))})")
+    overrides = {}
     for p in params:
         key, sep, value = p.partition("=")
         if not sep or not key:
             raise SymbootInputError(f"--param {p!r}: use key=value")
         try:
-            spec.setdefault("params", {})[key] = json.loads(value)
+            overrides[key] = json.loads(value)
         except json.JSONDecodeError:
-            spec.setdefault("params", {})[key] = value
+            overrides[key] = value
+    if overrides:
+        base = {} if spec.get("params") is None else spec["params"]
+        # a malformed "params" stays as it is, for check_spec to name
+        spec["params"] = {**base, **overrides} if isinstance(base, dict) else base
     if realisations is not None:
         spec["realisations"] = realisations
     if seed is not None:
         spec["seed"] = seed
+    spec = check_spec(spec)
+    if spec.get("subgroup") is not None:
+        known_subgroup(spec["subgroup"])  # now, not after the diagonalisation
     return spec
 
 
 @click.command()
 @click.argument("model", required=False)
 @click.option("--param", "params", multiple=True, help="zoo-model parameter key=value (repeatable), e.g. L=7")
-@click.option("--realisations", type=int, help="disorder realisations (overrides the model file)")
-@click.option("--seed", type=int, help="random seed (overrides the model file)")
+@click.option("--realisations", type=POSITIVE, help="disorder realisations (overrides the model file)")
+@click.option("--seed", type=click.IntRange(min=0), help="random seed, >= 0 (overrides the model file)")
 @click.option("--matrix", "matrix", multiple=True, type=click.Path(dir_okay=False),
               help="Hamiltonian (save_npz / .npy / .npz); repeat for an ensemble of realisations")
 @click.option("--generator", "generator", multiple=True, type=click.Path(dir_okay=False),
               help="commuting unitary generator of N (finite order); repeat for several")
-@click.option("--order", "order", multiple=True, type=int, help="declared order of each generator (checked)")
+@click.option("--order", "order", multiple=True, type=POSITIVE, help="declared order of each generator (checked)")
 @click.option("--group", "group", default=None,
               help="non-abelian N for --matrix: its groupdb name/id; sectors are its irreducibles")
 @click.option("--spectra", "spectra_file", type=click.Path(dir_okay=False), help="sector spectra saved by `symboot spectra`")
 @click.option("--xsff", "xsff_file", type=click.Path(dir_okay=False),
               help="ready-made xSFF curves (symboot's layout or the authors' published layout)")
-@click.option("--cyclic", type=int, help="declare N = C_n (for --xsff/--spectra files that do not say)")
-@click.option("--abelian", help="declare N = C_n1 x C_n2 ... (e.g. 2x2)")
-@click.option("--subgroup", help="declare N by groupdb name or id (sectors in groupdb's irreducible order)")
-@click.option("--max-order", type=int, help="largest |G| considered (default: the database's coverage)")
-@click.option("--time-limit", type=float, default=10.0, show_default=True, help="seconds for the abstract SMT search")
-@click.option("--workers", type=int, default=None, help="worker processes for the diagonalisation (default: all cores)")
-@click.option("--min-levels", type=int, default=10, show_default=True, help="smallest sector size accepted")
+@subgroup_options
+@click.option("--max-order", type=POSITIVE, help="largest |G| considered (default: the database's coverage)")
+@click.option("--time-limit", type=POSITIVE_FLOAT, default=10.0, show_default=True, help="seconds for the abstract SMT search")
+@click.option("--workers", type=POSITIVE, default=None, help="worker processes for the diagonalisation (default: all cores)")
+@click.option("--min-levels", type=POSITIVE, default=10, show_default=True, help="smallest sector size accepted")
 @click.option("-o", "--output", "outdir", type=click.Path(file_okay=False), default="symboot-report", show_default=True,
               help="directory for the report (report.md, report.html, result.json, plots)")
 @click.option("--json", "as_json", is_flag=True, help="print the machine-readable result on stdout")
@@ -250,12 +244,13 @@ def identify(model, params, realisations, seed, matrix, generator, order, group,
     Exit code 0 groups found, 1 none, 2 bad input, 3 incomplete (a solver limit expired).
     """
     from bootstrap import pipeline
-    from bootstrap.report import write_report
+    from bootstrap.report import check_report_dir, write_report
 
     sources = [x for x in (model, matrix or None, spectra_file, xsff_file) if x]
     if len(sources) != 1:
         raise SymbootInputError("give exactly one input: MODEL, --matrix/--generator, --spectra or --xsff")
-    declared = _known_override(cyclic, abelian, subgroup)
+    check_report_dir(outdir)  # now, not after minutes of diagonalisation
+    declared = subgroup_spec(cyclic, abelian, subgroup, required=False)
     progress = not quiet
 
     def stage(text):
@@ -319,7 +314,7 @@ def identify(model, params, realisations, seed, matrix, generator, order, group,
     stage("writing the report")
     report = write_report(result, outdir)
     if as_json:
-        click.echo(json.dumps(result.to_json(report=str(report))))
+        click.echo(jsonio.dumps(result.to_json(report=str(report))))
     else:
         click.echo(f"verdict: {result.verdict}")
         for d in result.advice[:3]:

@@ -11,7 +11,6 @@ maps back to the words of the SPEC.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -202,11 +201,6 @@ def restricted_products(known, M: np.ndarray) -> np.ndarray:
     return np.einsum("im,jn,mnr->ijr", M, M, known.fusion, optimize=True)
 
 
-def check_fusion(known, M: np.ndarray, F: np.ndarray) -> list[Violation]:
-    """Fusion restriction and ring axioms for a complete fusion tensor F[i, j, l] (direct check)."""
-    return check_fusion_restriction(known, M, F) + check_fusion_axioms(F)
-
-
 def check_fusion_restriction(known, M: np.ndarray, F: np.ndarray) -> list[Violation]:
     """The part of the fusion checks that involves N: Res(λ⊗λ') = Res(λ)⊗Res(λ') and Res(λ*) = Res(λ)*."""
     out = []
@@ -241,11 +235,3 @@ def check_fusion_axioms(F: np.ndarray) -> list[Violation]:
     if not np.array_equal(A, A.transpose(2, 1, 0, 3)):
         out.append(Violation(FUSION_AXIOMS, "associativity fails"))
     return out
-
-
-def divisors(n: int) -> list[int]:
-    return [d for d in range(1, n + 1) if n % d == 0]
-
-
-def isqrt(n: int) -> int:
-    return math.isqrt(n)

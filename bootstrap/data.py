@@ -19,14 +19,12 @@ irreducibles with equal restrictions apart), each occurring at least once.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from bootstrap.known import KnownSubgroup, known_subgroup
-from groupdb import store
+from groupdb import jsonio
 from groupdb.errors import SymbootInputError
 
 #: a matrix whose entries are sets of allowed integers (exact entries are 1-element sets)
@@ -51,16 +49,9 @@ class SpectralData:
         return _exact(self.ramp)
 
     @property
-    def plateau_exact(self) -> np.ndarray | None:
-        return _exact(self.plateau)
-
-    @property
     def census_exact(self) -> bool:
         """Census rows are M itself up to row order."""
         return self.census_rows is not None and not self.census_distinct
-
-    def kinds(self) -> list[str]:
-        return [n for n, v in (("ramp", self.ramp), ("plateau", self.plateau), ("census", self.census_rows)) if v is not None]
 
 
 def _exact(S: SetMatrix | None) -> np.ndarray | None:
@@ -69,12 +60,19 @@ def _exact(S: SetMatrix | None) -> np.ndarray | None:
     return np.array([[next(iter(x)) for x in row] for row in S], dtype=np.int64)
 
 
+#: no entry of the data exceeds this (an int64 product of two entries still fits); larger
+#: ones are typing errors, and past 2**63 they would overflow numpy's integers
+MAX_ENTRY = 2**31 - 1
+
+
 def _integer(x, what: str) -> int:
     if isinstance(x, bool):
         raise SymbootInputError(f"{what}: {x!r} is not an integer")
-    if isinstance(x, (int, np.integer)):
-        return int(x)
-    if isinstance(x, float) and x.is_integer():
+    if isinstance(x, float) and not np.isfinite(x):
+        raise SymbootInputError(f"{what}: {x} is not a number")
+    if isinstance(x, (int, np.integer)) or (isinstance(x, float) and x.is_integer()):
+        if abs(x) > MAX_ENTRY:
+            raise SymbootInputError(f"{what}: {x:.6g} is too large (at most {MAX_ENTRY})")
         return int(x)
     if isinstance(x, float):
         raise SymbootInputError(
@@ -128,7 +126,9 @@ def parse_census(census, size: int) -> tuple[np.ndarray, tuple[int, ...] | None,
         counts = tuple(_integer(c, "census count") for c in counts)
         if min(counts) < 0:
             raise SymbootInputError("a census count is negative")
-    distinct = bool(census.get("distinct", False))
+    distinct = census.get("distinct", False)
+    if not isinstance(distinct, bool):
+        raise SymbootInputError(f'census "distinct" must be true or false, got {distinct!r}')
     return M, counts, distinct
 
 
@@ -163,16 +163,4 @@ def parse_data(obj: dict) -> SpectralData:
 
 def load_data(path) -> SpectralData:
     """Read and validate an input file."""
-    try:
-        text = Path(path).read_text()
-    except OSError as exc:
-        raise SymbootInputError(f"cannot read {path}: {exc.strerror}") from None
-    try:
-        obj = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SymbootInputError(f"{path} is not valid JSON ({exc.msg} at line {exc.lineno})") from None
-    return parse_data(obj)
-
-
-def coverage() -> int:
-    return store.max_order()
+    return parse_data(jsonio.read(path, "data file"))

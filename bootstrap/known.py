@@ -94,6 +94,11 @@ def known_subgroup(spec) -> KnownSubgroup:
         )
     (kind, value), = spec.items()
     key = _freeze(value)
+    try:
+        hash(key)  # the builder is cached by it
+    except TypeError:
+        raise SymbootInputError(f'the subgroup\'s "{kind}" must be a number, a list of numbers or a name, '
+                                f'got {value!r}') from None
     return _build(kind, key)
 
 
@@ -103,13 +108,17 @@ def _freeze(value):
     return value
 
 
+def _thaw(value):
+    return [_thaw(v) for v in value] if isinstance(value, tuple) else value
+
+
 @lru_cache(maxsize=256)
 def _build(kind: str, value) -> KnownSubgroup:
     spec = {kind: value}
     if kind in ("cyclic", "abelian"):
         moduli = (value,) if kind == "cyclic" else value
         if not isinstance(moduli, tuple) or not all(isinstance(n, int) and not isinstance(n, bool) for n in moduli):
-            raise SymbootInputError(f'"{kind}" needs {"a positive integer" if kind == "cyclic" else "a list of positive integers"}, got {value!r}')
+            raise SymbootInputError(f'"{kind}" needs {"a positive integer" if kind == "cyclic" else "a list of positive integers"}, got {_thaw(value)!r}')
         if any(n < 1 for n in moduli):
             raise SymbootInputError(f"cyclic factors must be positive integers, got {list(moduli)}")
         moduli = tuple(n for n in moduli if n > 1) or (1,)
@@ -117,7 +126,10 @@ def _build(kind: str, value) -> KnownSubgroup:
         names = tuple(",".join(map(str, q)) for q in lab.charges)
         return KnownSubgroup(lab.group, tuple(lab.irreducible), names, spec)
     if kind == "id":
-        G = store.load(list(value) if isinstance(value, tuple) else value)
+        if not (isinstance(value, tuple) and len(value) == 2
+                and all(isinstance(n, int) and not isinstance(n, bool) for n in value)):
+            raise SymbootInputError(f'"id" needs a SmallGroups id [order, i] of two integers, got {_thaw(value)!r}')
+        G = store.load(list(value))
     elif kind == "name":
         if not isinstance(value, str):
             raise SymbootInputError(f'"name" needs a group name like "S3", got {value!r}')

@@ -29,10 +29,10 @@ from __future__ import annotations
 import base64
 import html
 import io
-import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,10 +41,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ed import plots
+from ed.atomic import check_writable
+from groupdb import jsonio
 from groupdb.cli import format_table
 from groupdb.display import ZETA_LEGEND, class_names, format_character_table, zeta_cells
+from groupdb.errors import SymbootInputError
 
-__all__ = ["write_report"]
+__all__ = ["check_report_dir", "write_report"]
 
 #: tables wider or longer than this are cut (the complete data are in result.json)
 MAX_TABLE = 48
@@ -120,14 +123,21 @@ def write_report(result, directory: str | Path) -> Path:
     """Write ``report.md``, ``report.html``, ``result.json`` and the PNG figures into
     ``directory``; return the path of ``report.html``.
 
-    Everything is built in a temporary sibling directory and moved into place at the
-    end, so a failure leaves no half-written report (an older report in ``directory``
-    stays as it was). An existing report there is replaced file by file.
+    Everything is built in a temporary directory (a sibling of a new ``directory``, a
+    hidden one inside an existing one) and moved into place at the end, so a failure
+    leaves no half-written report (an older report in ``directory`` stays as it was).
+    An existing report there is replaced file by file; a link, FIFO or device bearing
+    one of the report's names is refused, never replaced (:func:`check_report_dir`).
 
     Parameters
     ----------
     result : :class:`bootstrap.pipeline.IdentifyResult`
-    directory : where the report goes (created if missing).
+    directory : where the report goes (created with its parents if missing).
+
+    Raises
+    ------
+    SymbootInputError
+        When ``directory`` cannot take a report (see :func:`check_report_dir`).
 
     Examples
     --------
@@ -139,24 +149,60 @@ def write_report(result, directory: str | Path) -> Path:
     >>> write_report(r, tempfile.mkdtemp()).name
     'report.html'
     """
-    target = Path(directory).resolve()
-    if target.exists() and not target.is_dir():
-        raise NotADirectoryError(f"{target} exists and is not a directory")
+    target = check_report_dir(directory).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     page = target / "report.html"
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    # inside an existing directory (a mount point, say) the moves below stay on its file system
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target if target.exists() else target.parent))
     try:
         pngs = _render_figures(result)
         blocks = _document(result, list(pngs))
         for name, data in pngs.items():
             (tmp / name).write_bytes(data)
-        (tmp / "result.json").write_text(json.dumps(result.to_json(report=str(page))), encoding="utf-8")
+        (tmp / "result.json").write_text(jsonio.dumps(result.to_json(report=str(page))), encoding="utf-8")
         (tmp / "report.md").write_text(_markdown(blocks), encoding="utf-8")
         (tmp / "report.html").write_text(_html(blocks, pngs, result.verdict), encoding="utf-8")
         _move_into_place(tmp, target, list(pngs))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return page
+
+
+def check_report_dir(directory) -> Path:
+    """Refuse, before any work, a report directory that cannot take a report.
+
+    On top of :func:`ed.atomic.check_writable` (an empty path, a file, a location where
+    nothing can be created), no file a report writes may exist there as anything but a
+    regular file: a link, FIFO or device of that name is the user's, and is left alone.
+
+    Parameters
+    ----------
+    directory : str or Path
+
+    Returns
+    -------
+    Path
+        ``directory``, as a :class:`~pathlib.Path`.
+
+    Raises
+    ------
+    SymbootInputError
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> os.symlink("/dev/null", d / "report.html")
+    >>> check_report_dir(d)
+    Traceback (most recent call last):
+    ...
+    groupdb.errors.SymbootInputError: report directory ...: report.html is not a regular file; not replacing it
+    """
+    target = check_writable(directory, "report directory", directory=True)
+    for name in ["report.md", "report.html", "result.json", *_CAPTIONS]:
+        if os.path.lexists(target / name) and not stat.S_ISREG(os.lstat(target / name).st_mode):
+            raise SymbootInputError(f"report directory {directory}: {name} is not a regular file; not replacing it")
+    return target
 
 
 def _move_into_place(tmp: Path, target: Path, pngs: list[str]) -> None:
@@ -173,7 +219,9 @@ def _move_into_place(tmp: Path, target: Path, pngs: list[str]) -> None:
     for name in [*pngs, "result.json", "report.md", "report.html"]:
         os.replace(tmp / name, target / name)
     for name in stale - set(pngs):  # figures the old report linked and the new one does not make
-        (target / name).unlink(missing_ok=True)
+        old = target / name
+        if old.is_file() and not old.is_symlink():  # what a report wrote, never a link or a device
+            old.unlink()
 
 
 def _render_figures(result) -> dict[str, bytes]:
@@ -258,7 +306,7 @@ def _value_text(v) -> str:
     """A predicted outcome in one cell: block statistics joined by +, anything else as JSON."""
     if isinstance(v, list) and all(isinstance(x, str) for x in v):
         return " + ".join(v) or "—"
-    return v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+    return v if isinstance(v, str) else jsonio.dumps(v, ensure_ascii=False)
 
 
 def _advice_blocks(d, labels: list[str]) -> list:
@@ -344,7 +392,7 @@ def _integers_section(result) -> list:
         if c.accidental:
             out.append(_Items([f"set aside as accidental: {r} ({n}×)" for r, n in c.accidental]))
     data = {k: v for k, v in result.data.items() if k in ("ramp", "plateau", "census", "index", "max_order")}
-    out += [_P("Handed to the bootstrap (a list in place of an entry: its plausible integers):"), _Pre(json.dumps(data))]
+    out += [_P("Handed to the bootstrap (a list in place of an entry: its plausible integers):"), _Pre(jsonio.dumps(data))]
     return out
 
 
@@ -373,7 +421,8 @@ def _bootstrap_section(result) -> list:
         items.append(f"abstract search: {ab['status']}" + (f" ({ab['reason']})" if ab.get("reason") else ""))
     if sol.named.get("status") not in (None, "not run"):
         beyond = sol.named.get("beyond_coverage")
-        items.append(f"named search: {sol.named['status']}" + (f"; orders beyond the database: {beyond}" if beyond else ""))
+        items.append(f"named search: {sol.named['status']}" + (f"; orders beyond the database: {beyond}" if beyond else "")
+                     + "".join(f"; at |G| = {u['order']}: {u['reason']}" for u in sol.named.get("unstored", [])))
     out = [_H(2, "Bootstrap"), _Items(items)]
     if sol.violations:
         out += [_P("Violated constraints:"), _Items([str(v) for v in sol.violations])]

@@ -278,11 +278,6 @@ def enumerate_fusion_rings(known, M: np.ndarray, deadline: float | None = None,
             return
         s.add(z3.Implies(flag, expr))
 
-    def eq(lhs, rhs):
-        if isinstance(lhs, int) and isinstance(rhs, int):
-            return lhs == rhs
-        return lhs == rhs
-
     def total(terms):
         consts = sum(t for t in terms if isinstance(t, int))
         sym = [t for t in terms if not isinstance(t, int)]
@@ -302,9 +297,9 @@ def enumerate_fusion_rings(known, M: np.ndarray, deadline: float | None = None,
     for i in range(1, k):  # fusion restriction (linear)
         for j in range(i, k):
             for rho in range(r):
-                add(guard_r, eq(total([mul(N(i, j, l), int(M[l, rho])) for l in range(k) if M[l, rho]]), int(T[i, j, rho])))
+                add(guard_r, total([mul(N(i, j, l), int(M[l, rho])) for l in range(k) if M[l, rho]]) == int(T[i, j, rho]))
     for i in range(1, k):  # exactly one dual
-        add(guard_a, eq(total([N(i, j, 0) for j in range(1, k)]), 1))
+        add(guard_a, total([N(i, j, 0) for j in range(1, k)]) == 1)
     def out_of_time() -> bool:
         # building the k⁴ quadratic terms in z3's Python API is itself seconds at rank 12
         if time.monotonic() < deadline:
@@ -319,9 +314,9 @@ def enumerate_fusion_rings(known, M: np.ndarray, deadline: float | None = None,
             if not dual_ok[j, a]:
                 continue
             cond = N(j, a, 0)
-            eqs = [eq(N(i, j, l), N(a, l, i)) for i in range(1, k) for l in range(1, k)]
+            eqs = [N(i, j, l) == N(a, l, i) for i in range(1, k) for l in range(1, k)]
             if any(e is False for e in eqs):
-                add(guard_a, cond == 0 if not isinstance(cond, int) else cond == 0)
+                add(guard_a, cond == 0)
                 continue
             eqs = [e for e in eqs if e is not True]
             if eqs:

@@ -14,15 +14,16 @@ Examples
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
-import numpy as np
 
+from groupdb import jsonio
+from groupdb.cli import POSITIVE, Finite
 from groupdb.errors import SymbootInputError
 
-from .atomic import atomic_target
+from .atomic import atomic_target, check_writable
+from .xsff import MAX_FILTER_WIDTH
 
 __all__ = ["commands", "spectra", "xsff", "load_matrix"]
 
@@ -41,26 +42,23 @@ def load_matrix(path: str):
     """
     import scipy.sparse as sp
 
-    p = Path(path)
-    if not p.exists():
-        raise SymbootInputError(f"file not found: {path}")
-    try:
-        if p.suffix == ".npy":
-            return np.load(p, allow_pickle=False)
-        with np.load(p, allow_pickle=False) as z:
-            keys = set(z.files)
-            if {"data", "indices", "indptr", "shape", "format"} <= keys or {"row", "col", "data", "shape", "format"} <= keys:
-                return sp.load_npz(p)
-            for k in ("H", "U", "matrix", "arr_0"):
-                if k in keys:
-                    return np.asarray(z[k])
-            if len(keys) == 1:
-                return np.asarray(z[next(iter(keys))])
-    except SymbootInputError:
-        raise
-    except Exception as exc:
-        raise SymbootInputError(f"cannot read a matrix from {path}: {exc}") from exc
-    raise SymbootInputError(f"{path}: an .npz with several arrays and none named H, U, matrix or arr_0")
+    from .validate import check_matrix, read_arrays
+
+    arrays = read_arrays(path, "a matrix")
+    keys = set(arrays)
+    if {"data", "indices", "indptr", "shape", "format"} <= keys or {"row", "col", "data", "shape", "format"} <= keys:
+        try:
+            return check_matrix(sp.load_npz(path), str(path))
+        except SymbootInputError:
+            raise
+        except Exception as exc:  # inconsistent index arrays: scipy's own message names them
+            raise SymbootInputError(f"cannot read a matrix from {path}: {exc}") from None
+    key = next((k for k in ("H", "U", "matrix", "arr_0") if k in keys), None)
+    if key is None and len(keys) == 1:
+        key, = keys
+    if key is None:
+        raise SymbootInputError(f"{path}: an .npz with several arrays and none named H, U, matrix or arr_0")
+    return check_matrix(arrays[key], str(path) if len(keys) == 1 else f"{path}: {key}")
 
 
 def _load_inputs(matrix, generator, order):
@@ -90,10 +88,10 @@ _common = [
                  help="Hamiltonian (save_npz / .npy / .npz); repeat for an ensemble of realisations."),
     click.option("--generator", "generator", multiple=True, type=click.Path(dir_okay=False),
                  help="commuting unitary generator U_i of N (finite order); repeat for several."),
-    click.option("--order", "order", multiple=True, type=int,
+    click.option("--order", "order", multiple=True, type=POSITIVE,
                  help="declared order n_i of each generator (checked; found when omitted)."),
-    click.option("--workers", type=int, default=None, help="worker processes (default: all cores)."),
-    click.option("--min-levels", type=int, default=10, show_default=True,
+    click.option("--workers", type=POSITIVE, default=None, help="worker processes (default: all cores)."),
+    click.option("--min-levels", type=POSITIVE, default=10, show_default=True,
                  help="smallest sector size accepted for statistics."),
     click.option("--group", "group", default=None,
                  help="non-abelian N: its groupdb name/id; the generators then generate N and sectors "
@@ -117,6 +115,7 @@ def spectra(matrix, generator, order, workers, min_levels, group, output, quiet)
     from .spectra import compute_spectra, save_spectra
     from .validate import check_commuting, check_hamiltonian
 
+    check_writable(output, "-o/--output")
     Hs, Us, ords = _load_inputs(matrix, generator, order)
     Hs = [check_hamiltonian(H, f"matrix {k} ({matrix[k]})") for k, H in enumerate(Hs)]
     dec = _decomposition(Us, ords, group)
@@ -132,7 +131,7 @@ def spectra(matrix, generator, order, workers, min_levels, group, output, quiet)
     s = compute_spectra(Hs, dec, workers=workers, progress=not quiet,
                         params={"matrices": list(matrix), "generators": list(generator)})
     save_spectra(s, output)
-    click.echo(json.dumps({"output": str(output), "sectors": [list(c) for c in s.charges], "dims": s.dims,
+    click.echo(jsonio.dumps({"output": str(output), "sectors": [list(c) for c in s.charges], "dims": s.dims,
                            "orders": list(s.orders), "realisations": s.n_realisations}))
 
 
@@ -141,9 +140,10 @@ def spectra(matrix, generator, order, workers, min_levels, group, output, quiet)
 @click.option("--json", "as_json", is_flag=True, help="print the result as JSON on stdout.")
 @click.option("--beta", type=click.Choice(["auto", "1", "2"]), default="auto",
               help="RMT class for the ramp (auto: level statistics + integrality).")
-@click.option("--times", type=int, default=300, show_default=True, help="log time bins.")
-@click.option("--filter-width", type=float, default=0.4, show_default=True,
-              help="Gaussian filter width / spectrum standard deviation.")
+@click.option("--times", type=click.IntRange(10, 100_000), default=300, show_default=True,
+              help="log time bins (10 to 100000: the ramp window spans several bins).")
+@click.option("--filter-width", type=Finite(maximum=MAX_FILTER_WIDTH), default=0.4, show_default=True,
+              help="Gaussian filter width / spectrum standard deviation (> 0).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="also write the JSON to this file.")
 @click.option("--plot", "plot_dir", type=click.Path(file_okay=False), default=None,
@@ -160,6 +160,7 @@ def xsff(matrix, generator, order, workers, min_levels, group, as_json, beta, ti
     Sectors, and the rows/columns of R and P, are in lexicographic order of the
     charge vectors (q_i: eigenvalue exp(2 pi i q_i/n_i) of generator i).
     """
+    _check_outputs(output, xsff_out, plot_dir)
     if spectra_file:
         from .analysis import analyse_spectra
         from .spectra import load_spectra
@@ -170,11 +171,23 @@ def xsff(matrix, generator, order, workers, min_levels, group, as_json, beta, ti
                             n_times=times, filter_width=filter_width)
     else:
         a = _analyse_matrices(matrix, generator, order, group, min_levels, beta, workers, times, filter_width, quiet)
-    if xsff_out:
+    if xsff_out is not None:
         from .xsff_io import save_xsff
 
         save_xsff(a.xsff, xsff_out)
     _emit(a, as_json, output, plot_dir)
+
+
+def _check_outputs(output, xsff_out, plot_dir):
+    """Every output of ``xsff``, checked before the analysis runs and before any is written."""
+    for target, what in ((output, "-o/--output"), (xsff_out, "--save-xsff")):
+        if target is not None:
+            check_writable(target, what)
+    same = output is not None and xsff_out is not None and Path(output).resolve() == Path(xsff_out).resolve()
+    if same and (Path(output).is_file() or not Path(output).exists()):  # a device or FIFO may well take both
+        raise SymbootInputError(f"-o/--output and --save-xsff name the same file: {output}")
+    if plot_dir is not None:
+        check_writable(plot_dir, "--plot", directory=True)
 
 
 def _analyse_matrices(matrix, generator, order, group, min_levels, beta, workers, times, filter_width, quiet):
@@ -189,11 +202,11 @@ def _analyse_matrices(matrix, generator, order, group, min_levels, beta, workers
 
 def _emit(a, as_json, output, plot_dir):
     out = a.to_json()
-    text = json.dumps(out)
-    if output:
+    text = jsonio.dumps(out)
+    if output is not None:
         with atomic_target(Path(output)) as tmp:
             tmp.write_text(text + "\n")
-    if plot_dir:
+    if plot_dir is not None:
         from .plots import write_all
 
         write_all(a, plot_dir)

@@ -127,9 +127,10 @@ def local_term(op, sites: Sequence[int], L: int, q: int) -> tuple[np.ndarray, li
     op = op.toarray() if sp.issparse(op) else np.asarray(op)
     sites = [int(x) for x in sites]
     k = len(sites)
-    if op.shape != (q**k, q**k) or len(set(sites)) != k or not all(0 <= x < L for x in sites):
-        raise SymbootInputError(f"term on sites {sites}: expected a {q**k}x{q**k} matrix on distinct sites < {L}, "
-                                f"got shape {op.shape}")
+    if len(set(sites)) != k or not all(0 <= x < L for x in sites):
+        raise SymbootInputError(f"term on sites {sites}: expected distinct sites < {L} (a chain of L = {L} site(s))")
+    if op.shape != (q**k, q**k):
+        raise SymbootInputError(f"term on sites {sites}: expected a {q**k}x{q**k} matrix, got shape {op.shape}")
     return op, sites
 
 

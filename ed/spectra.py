@@ -236,28 +236,79 @@ def load_spectra(path: str | Path) -> SectorSpectra:
     Raises
     ------
     SymbootInputError
-        The file is missing or is not a spectra file.
+        The file is missing or is not a spectra file; its metadata are malformed or
+        disagree with the data (number of sectors, their dimensions, the realisations);
+        a dataset holds text, NaN or has the wrong shape.
     """
     path = Path(path)
     if not path.exists():
         raise SymbootInputError(f"file not found: {path}")
     try:
-        return _read_spectra(path)
-    except Exception as exc:
+        meta, data = _read_spectra(path)
+    except SymbootInputError:
+        raise
+    except Exception as exc:  # h5py's, zlib's and json's own errors: their messages name the damage
         raise SymbootInputError(f"cannot read spectra from {path}: {exc}") from None
+    return _checked_spectra(meta, data, path)
 
 
-def _read_spectra(path: Path) -> SectorSpectra:
+_NOT_SPECTRA = "not a spectra file written by `symboot spectra` (no {} metadata)"
+
+
+def _read_spectra(path: Path) -> tuple[str, dict]:
+    """The metadata (JSON text) and every ``sector_<k>`` dataset, unchecked."""
     if path.suffix in (".h5", ".hdf5"):
         import h5py
 
         with h5py.File(path, "r") as f:
-            meta = json.loads(f.attrs["symboot_spectra"])
-            eig = [np.asarray(f[f"sector_{k}"]) for k in range(len(meta["dims"]))]
-    else:
-        with np.load(path, allow_pickle=False) as z:
-            meta = json.loads(str(z["__meta__"]))
-            eig = [np.asarray(z[f"sector_{k}"]) for k in range(len(meta["dims"]))]
-    return SectorSpectra(charges=[tuple(c) for c in meta["charges"]], dims=meta["dims"], eigenvalues=eig,
-                         irrep_dims=meta["irrep_dims"], orders=tuple(meta["orders"]),
-                         labels=meta["labels"], params=meta["params"])
+            if "symboot_spectra" not in f.attrs:
+                raise SymbootInputError(f"{path}: {_NOT_SPECTRA.format('symboot_spectra')}")
+            return f.attrs["symboot_spectra"], {k: np.asarray(v) for k, v in f.items()
+                                                if k.startswith("sector_") and isinstance(v, h5py.Dataset)}
+    from .validate import read_arrays
+
+    arrays = read_arrays(path, "spectra")
+    if "__meta__" not in arrays:
+        raise SymbootInputError(f"{path}: {_NOT_SPECTRA.format('__meta__')}")
+    return str(arrays.pop("__meta__")), arrays
+
+
+def _checked_spectra(text, data: dict, path: Path) -> SectorSpectra:
+    """:class:`SectorSpectra` from a file's metadata and datasets, every field checked."""
+    from .validate import check_array
+
+    try:
+        meta = json.loads(text)
+    except (TypeError, ValueError) as exc:
+        raise SymbootInputError(f"{path}: the spectra metadata are not valid JSON ({exc})") from None
+    if not isinstance(meta, dict) or not {"charges", "dims"} <= set(meta):
+        raise SymbootInputError(f"{path}: the spectra metadata must be a JSON object with charges and dims")
+    dims = check_array(meta["dims"], f"{path}: metadata dims", shape=(None,), integer=True, positive=True).tolist()
+    S = len(dims)
+    if S == 0:
+        raise SymbootInputError(f"{path}: the metadata name no sector")
+    charges = check_array(meta["charges"], f"{path}: metadata charges", shape=(S, None), integer=True)
+    irrep_dims = check_array(meta.get("irrep_dims", [1] * S), f"{path}: metadata irrep_dims", shape=(S,),
+                             integer=True, positive=True).tolist()
+    orders = check_array(meta.get("orders", []), f"{path}: metadata orders", shape=(None,), integer=True,
+                         positive=True).tolist()
+    labels = meta.get("labels", [])
+    if not (isinstance(labels, list) and all(isinstance(x, str) for x in labels) and len(labels) in (0, S)):
+        raise SymbootInputError(f"{path}: metadata labels must be {S} strings, one per sector")
+    params = meta.get("params", {})
+    if not isinstance(params, dict):
+        raise SymbootInputError(f"{path}: metadata params must be a JSON object")
+    extra = sorted(set(data) - {f"sector_{k}" for k in range(S)}, key=str)
+    if extra:
+        raise SymbootInputError(f"{path}: datasets {', '.join(extra)} beyond the {S} sectors the metadata name")
+    missing = [f"sector_{k}" for k in range(S) if f"sector_{k}" not in data]
+    if missing:
+        raise SymbootInputError(f"{path}: missing dataset(s) {', '.join(missing)} for the {S} sectors the metadata name")
+    first = check_array(data["sector_0"], f"{path}: sector_0", shape=(None, dims[0]))
+    if first.shape[0] == 0:
+        raise SymbootInputError(f"{path}: no realisation stored")
+    # levels are a set: the order in the file carries no meaning, the analysis wants them ascending
+    eig = [np.sort(check_array(data[f"sector_{k}"], f"{path}: sector_{k}", shape=(first.shape[0], d)).astype(float),
+                   axis=1) for k, d in enumerate(dims)]
+    return SectorSpectra(charges=[tuple(c) for c in charges.tolist()], dims=dims, eigenvalues=eig,
+                         irrep_dims=irrep_dims, orders=tuple(orders), labels=labels, params=params)

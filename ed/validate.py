@@ -17,24 +17,163 @@ Hamiltonian is not Hermitian
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import scipy.sparse as sp
 
 from groupdb.errors import SymbootInputError
 
-__all__ = ["as_sparse", "check_hamiltonian", "check_generator", "check_commuting", "find_order"]
+__all__ = ["as_sparse", "check_hamiltonian", "check_generator", "check_commuting", "find_order",
+           "check_array", "check_matrix", "read_arrays"]
 
 #: relative tolerance of all exact-symmetry checks (dense LAPACK level is ~1e-13)
 TOL = 1e-8
 
 
+#: dtype kinds that hold numbers: bool, signed and unsigned integers, floats, complex
+_NUMERIC = "biufc"
+_KIND_NAMES = {"U": "text", "S": "bytes", "O": "Python objects", "V": "raw records", "M": "dates", "m": "time spans"}
+
+
+def _numeric_dtype(dtype, name: str) -> None:
+    if dtype.kind not in _NUMERIC:
+        raise SymbootInputError(f"{name} holds {_KIND_NAMES.get(dtype.kind, 'non-numeric data')} "
+                                f"(dtype {dtype}), not numbers")
+
+
+def check_array(a, name: str, *, shape: tuple | None = None, integer: bool = False, positive: bool = False,
+                finite: bool = True) -> np.ndarray:
+    """Check an array read from a file: real numbers, the expected shape, finite.
+
+    Parameters
+    ----------
+    a : array_like
+        The array (e.g. one entry of an NPZ or HDF5 file).
+    name : str
+        How the messages name it (file and key).
+    shape : tuple of (int or None), optional
+        Expected shape; ``None`` entries match any length, ``()`` is a scalar.
+    integer : bool
+        Require integral values; the result is then ``int64``.
+    positive : bool
+        Require every value ``> 0``.
+    finite : bool
+        Refuse NaN and inf.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``a`` as a real array (``int64`` when ``integer``).
+
+    Raises
+    ------
+    SymbootInputError
+        Text or object data, complex values, a wrong shape, NaN/inf, non-integral or
+        non-positive values.
+
+    Examples
+    --------
+    >>> check_array([1, 2], "dims", shape=(None,), integer=True).tolist()
+    [1, 2]
+    >>> try:
+    ...     check_array(np.zeros((2, 3)), "x.npz: K", shape=(2, 2, None))
+    ... except ValueError as e:
+    ...     print(e)
+    x.npz: K has shape (2, 3), expected (2, 2, any)
+    """
+    try:
+        a = np.asarray(a)
+    except (ValueError, TypeError):  # ragged nested lists
+        raise SymbootInputError(f"{name} is not a regular array (rows of different lengths)") from None
+    _numeric_dtype(a.dtype, name)
+    if shape is not None and (a.ndim != len(shape) or any(n is not None and n != m for n, m in zip(shape, a.shape))):
+        want = "a scalar" if shape == () else "(" + ", ".join("any" if n is None else str(n) for n in shape) + \
+            ("," if len(shape) == 1 else "") + ")"
+        raise SymbootInputError(f"{name} has shape {a.shape}, expected {want}")
+    if finite and not np.all(np.isfinite(a)):
+        raise SymbootInputError(f"{name} contains NaN or inf")
+    if np.iscomplexobj(a):
+        if np.any(a.imag):
+            raise SymbootInputError(f"{name} holds complex numbers, expected real ones")
+        a = a.real
+    if integer:
+        if not np.all(a == np.round(a)):
+            raise SymbootInputError(f"{name} must hold integers")
+        a = a.astype(np.int64)
+    if positive and not np.all(a > 0):
+        raise SymbootInputError(f"{name} must be positive, got {a.tolist() if a.size <= 8 else 'a value <= 0'}")
+    return a
+
+
+def check_matrix(a, name: str = "matrix"):
+    """Check that ``a`` (dense or sparse) is a non-empty square matrix of numbers; return it unchanged.
+
+    Examples
+    --------
+    >>> check_matrix(np.eye(2)).shape
+    (2, 2)
+    >>> try:
+    ...     check_matrix(np.zeros((2, 2, 2)), "H.npy")
+    ... except ValueError as e:
+    ...     print(e)
+    H.npy is not a square matrix (shape (2, 2, 2))
+    """
+    if not sp.issparse(a):
+        a = np.asarray(a)
+    _numeric_dtype(a.dtype, name)
+    if a.ndim != 2 or a.shape[0] != a.shape[1]:
+        raise SymbootInputError(f"{name} is not a square matrix (shape {a.shape})")
+    if a.shape[0] == 0:
+        raise SymbootInputError(f"{name} is empty")
+    return a
+
+
+def read_arrays(path, what: str) -> dict[str, np.ndarray]:
+    """Every array of an NPZ file (or the one array of an NPY file, as ``arr_0``).
+
+    The file kind is told from its first bytes, not its name, and nothing pickled is
+    ever loaded: a file that is neither NPY nor NPZ, or that holds Python objects, is refused.
+
+    Parameters
+    ----------
+    path : str or Path
+    what : str
+        What the file should hold, for the messages (``"a matrix"``, ``"spectra"``).
+
+    Raises
+    ------
+    SymbootInputError
+        Missing or unreadable file, not NPY/NPZ, pickled content, a damaged archive.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise SymbootInputError(f"file not found: {path}")
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(6)
+    except OSError as exc:
+        raise SymbootInputError(f"cannot read {what} from {path}: {exc.strerror}") from None
+    if not head.startswith((b"\x93NUMPY", b"PK")):
+        raise SymbootInputError(f"cannot read {what} from {path}: not an NPY or NPZ file")
+    try:
+        if head.startswith(b"PK"):
+            with np.load(p, allow_pickle=False) as z:
+                return {k: z[k] for k in z.files}
+        return {"arr_0": np.load(p, allow_pickle=False)}
+    except ValueError as exc:
+        if "pickle" in str(exc) or "Object arrays" in str(exc):
+            raise SymbootInputError(f"cannot read {what} from {path}: it holds Python objects (pickled data), "
+                                    "which symboot never loads; save plain numeric arrays") from None
+        raise SymbootInputError(f"cannot read {what} from {path}: {exc}") from None
+    except Exception as exc:  # a damaged archive: zipfile, zlib and numpy's own errors
+        raise SymbootInputError(f"cannot read {what} from {path}: {exc}") from None
+
+
 def as_sparse(a, name: str = "matrix") -> sp.csr_matrix:
     """Return ``a`` as a complex CSR matrix after checking it is square and finite."""
+    a = check_matrix(a, name)
     m = sp.csr_matrix(a, dtype=complex) if not sp.issparse(a) else a.tocsr().astype(complex)
-    if m.ndim != 2 or m.shape[0] != m.shape[1]:
-        raise SymbootInputError(f"{name} is not a square matrix (shape {m.shape})")
-    if m.shape[0] == 0:
-        raise SymbootInputError(f"{name} is empty")
     if not np.all(np.isfinite(m.data)):
         raise SymbootInputError(f"{name} contains NaN or inf entries")
     m.eliminate_zeros()
@@ -125,6 +264,8 @@ def check_generator(U, name: str = "generator", order: int | None = None,
 
     ``order`` given: ``U^order = 1`` with ``order`` minimal, else an error.
     """
+    if order is not None and (isinstance(order, bool) or not isinstance(order, (int, np.integer)) or order < 1):
+        raise SymbootInputError(f"{name}: the declared order must be a positive integer, got {order!r}")
     U = as_sparse(U, name)
     D = U.shape[0]
     mono = monomial_form(U)
@@ -135,11 +276,11 @@ def check_generator(U, name: str = "generator", order: int | None = None,
         err = float(abs(prod).max()) if prod.nnz else 0.0
     if err > TOL:
         raise SymbootInputError(f"{name} is not unitary: max |U U^dagger - 1| = {err:.3g}")
-    limit = max_order if order is None else max(order, 1)
+    limit = max_order if order is None else order
     n = _monomial_order(*mono, limit) if mono is not None else find_order(U, max_order=limit)
     if order is not None:
         if n != order:
-            got = "no power up to that" if n is None else f"its order is {n}"
+            got = f"no power U^k with k <= {order} is 1" if n is None else f"its order is {n}"
             raise SymbootInputError(f"{name} does not have the declared order {order} ({got})")
     elif n is None:
         raise SymbootInputError(f"{name} has no finite order <= {max_order} (U^n != 1)")

@@ -191,6 +191,10 @@ def sample_times(t_min: float, t_max: float, n_bins: int, step: float):
     return centres, edges, np.concatenate(ts), np.concatenate(bs)
 
 
+#: past this many standard deviations the Gaussian filter is flat: no filter at all
+MAX_FILTER_WIDTH = 100.0
+
+
 def compute_xsff(spec: SectorSpectra, *, n_times: int = 300, t_min: float | None = None,
                  t_max: float | None = None, filter_width: float = 0.4, oversample: float = 2.0,
                  n_plateau: int = 3000, eps: float = 1e-12, seed: int = 0,
@@ -222,13 +226,19 @@ def compute_xsff(spec: SectorSpectra, *, n_times: int = 300, t_min: float | None
     """
     if not all(np.all(np.isfinite(e)) for e in spec.eigenvalues):
         raise SymbootInputError("spectra contain NaN or inf")
+    if isinstance(n_times, bool) or not isinstance(n_times, (int, np.integer)) or n_times < 1:
+        raise SymbootInputError(f"the number of time bins must be a positive integer, got {n_times!r}")
+    # NaN passes every comparison, hence the explicit isfinite
+    if not (np.isfinite(filter_width) and 0 < filter_width <= MAX_FILTER_WIDTH):
+        raise SymbootInputError(f"the filter width must be a positive multiple (at most {MAX_FILTER_WIDTH}) of "
+                                f"the spectrum's standard deviation, got {filter_width!r}")
     if standardise:
         spec = standardised(spec)
     pooled = _pooled(spec)
     center = float(np.median(pooled))
     width = float(filter_width * pooled.std())
     if not width > 0:
-        raise SymbootInputError("spectrum has zero width: cannot build the energy filter")
+        raise SymbootInputError("every level of the spectrum has the same energy: cannot build the energy filter")
     S, R = spec.n_sectors, spec.n_realisations
     g2 = np.array([[np.sum(np.exp(-((e - center) ** 2) / width**2)) for e in spec.eigenvalues[m]]
                    for m in range(S)])

@@ -40,11 +40,14 @@ import numpy as np
 from groupdb.errors import SymbootInputError
 
 from .atomic import atomic_target
+from .validate import check_array, read_arrays
 from .xsff import XSFF
 
 __all__ = ["save_xsff", "load_xsff", "abelian_orders", "PLATEAU_FRACTION"]
 
 FORMAT = "symboot-xsff"
+#: the version of symboot's layout this code writes and reads
+VERSION = 1
 #: the authors' plateau is the mean over this last fraction of the stored times
 PLATEAU_FRACTION = 0.4
 _BLOCKS = 8
@@ -53,7 +56,7 @@ _BLOCKS = 8
 def save_xsff(xs: XSFF, path: str | Path) -> Path:
     """Write ``xs`` in symboot's layout (atomically: a temporary name, then rename)."""
     path = Path(path)
-    arrays = dict(format=np.array(FORMAT), version=np.array(1), t=xs.t, K=xs.K, plateau=xs.plateau, g2=xs.g2,
+    arrays = dict(format=np.array(FORMAT), version=np.array(VERSION), t=xs.t, K=xs.K, plateau=xs.plateau, g2=xs.g2,
                   rho_center=xs.rho_center, center=np.array(xs.center), width=np.array(xs.width),
                   n_realisations=np.array(xs.n_realisations), connected=np.array(xs.connected),
                   charges=np.array(xs.charges, dtype=np.int64), dims=np.array(xs.dims, dtype=np.int64),
@@ -73,16 +76,11 @@ def load_xsff(path: str | Path) -> XSFF:
     Raises
     ------
     SymbootInputError
-        Missing file, not an NPZ, unknown layout, missing or malformed arrays, NaN.
+        Missing file, not an NPZ, unknown layout or version, missing arrays, arrays of the
+        wrong shape or kind (text, NaN), times that are not increasing, metadata that
+        disagree with the curves.
     """
-    p = Path(path)
-    if not p.exists():
-        raise SymbootInputError(f"file not found: {path}")
-    try:
-        z = np.load(p, allow_pickle=False)
-        arrays = {k: z[k] for k in z.files}
-    except Exception as exc:
-        raise SymbootInputError(f"cannot read {path} as an NPZ file: {exc}") from None
+    arrays = read_arrays(path, "xSFF curves")
     if "format" in arrays and str(arrays["format"]) == FORMAT:
         return _symboot(arrays, path)
     if "t_calc" in arrays:
@@ -97,22 +95,57 @@ def _need(arrays: dict, keys, path) -> None:
         raise SymbootInputError(f"{path}: missing array(s) {', '.join(missing)}")
 
 
+def _get(a: dict, key: str, path, **kw) -> np.ndarray:
+    return check_array(a[key], f"{path}: {key}", **kw)
+
+
+def _times(a: dict, key: str, path, positive: bool) -> np.ndarray:
+    t = _get(a, key, path, shape=(None,)).astype(float)
+    if len(t) < 2:
+        raise SymbootInputError(f"{path}: {key} has {len(t)} time(s); curves need at least 2")
+    if not np.all(np.diff(t) > 0):
+        raise SymbootInputError(f"{path}: the times {key} must be strictly increasing")
+    if t[0] < 0 or (positive and t[0] == 0):
+        raise SymbootInputError(f"{path}: the times {key} must be {'positive (log bins)' if positive else '>= 0'}, "
+                                f"got {t[0]:g}")
+    return t
+
+
+def _labels(a: dict, key: str, path, S: int) -> list[str]:
+    lab = np.asarray(a[key])
+    if lab.dtype.kind not in "US" or lab.shape != (S,):
+        raise SymbootInputError(f"{path}: {key} must be {S} strings, one per sector (got dtype {lab.dtype}, "
+                                f"shape {lab.shape})")
+    return [str(x) for x in lab]
+
+
 def _symboot(a: dict, path) -> XSFF:
     _need(a, ["t", "K", "plateau", "g2", "rho_center", "center", "width", "charges", "dims", "irrep_dims"], path)
-    S = len(a["dims"])
-    if a["K"].shape[:2] != (S, S) or a["K"].shape[2] != len(a["t"]):
-        raise SymbootInputError(f"{path}: K has shape {a['K'].shape}, expected ({S}, {S}, {len(a['t'])})")
-    if not (np.all(np.isfinite(a["K"])) and np.all(np.isfinite(a["plateau"]))):
-        raise SymbootInputError(f"{path}: the curves contain NaN or inf")
-    levels = [list(a[f"levels_{m}"]) for m in range(S) if f"levels_{m}" in a]
-    return XSFF(t=a["t"], K=a["K"], K_smooth=a["K"], center=float(a["center"]), width=float(a["width"]),
-                g2=a["g2"], plateau=a["plateau"], rho_center=a["rho_center"],
-                n_realisations=int(a.get("n_realisations", 1)), connected=bool(a.get("connected", False)),
-                charges=[tuple(map(int, c)) for c in a["charges"]], dims=a["dims"].tolist(),
-                irrep_dims=a["irrep_dims"].tolist(), levels=levels if len(levels) == S else [],
-                counts=a["counts"] if a.get("counts") is not None and len(a["counts"]) else None,
-                t_edges=a["t_edges"] if a.get("t_edges") is not None and len(a["t_edges"]) else None,
-                labels=[str(x) for x in a.get("labels", [])])
+    version = int(_get(a, "version", path, shape=(), integer=True)) if "version" in a else VERSION
+    if version != VERSION:
+        raise SymbootInputError(f"{path}: symboot xSFF layout version {version}; this symboot reads version {VERSION}")
+    dims = _get(a, "dims", path, shape=(None,), integer=True, positive=True)
+    S = len(dims)
+    t = _times(a, "t", path, positive=True)
+    T = len(t)
+    n_real = (int(_get(a, "n_realisations", path, shape=(), integer=True, positive=True)) if "n_realisations" in a
+              else None)
+    g2 = _get(a, "g2", path, shape=(S, n_real))
+    n_real = g2.shape[1]
+    _need(a, [f"levels_{m}" for m in range(S)], path)
+    levels = [list(_get(a, f"levels_{m}", path, shape=(n_real, int(dims[m])))) for m in range(S)]
+    width = float(_get(a, "width", path, shape=(), positive=True))
+    counts = _get(a, "counts", path, shape=(T,), integer=True, positive=True) if "counts" in a and a["counts"].size else None
+    t_edges = _get(a, "t_edges", path, shape=(T + 1,)) if "t_edges" in a and a["t_edges"].size else None
+    K = _get(a, "K", path, shape=(S, S, T))
+    return XSFF(t=t, K=K, K_smooth=K, center=float(_get(a, "center", path, shape=())), width=width,
+                g2=g2, plateau=_get(a, "plateau", path, shape=(S, S)), rho_center=_get(a, "rho_center", path, shape=(S,)),
+                n_realisations=n_real,
+                connected=bool(_get(a, "connected", path, shape=())) if "connected" in a else False,
+                charges=[tuple(map(int, c)) for c in _get(a, "charges", path, shape=(S, None), integer=True)],
+                dims=dims.tolist(), irrep_dims=_get(a, "irrep_dims", path, shape=(S,), integer=True, positive=True).tolist(),
+                levels=levels, counts=counts, t_edges=t_edges,
+                labels=_labels(a, "labels", path, S) if "labels" in a else [])
 
 
 def _token(label: str) -> str:
@@ -123,30 +156,38 @@ def _token(label: str) -> str:
 
 def _authors(a: dict, path) -> XSFF:
     _need(a, ["t_calc", "sector_keys", "sector_dims", "d_irreps"], path)
-    t = np.asarray(a["t_calc"], float)
-    keys = np.asarray(a["sector_keys"]).reshape(len(a["sector_dims"]), -1)
-    S = len(keys)
-    labels = ([str(x) for x in a["sector_labels"]] if "sector_labels" in a
+    t = _times(a, "t_calc", path, positive=False)
+    if np.count_nonzero(t >= t[0] + (1 - PLATEAU_FRACTION) * (t[-1] - t[0])) < _BLOCKS:
+        raise SymbootInputError(f"{path}: t_calc has {len(t)} times; the plateau (the last {PLATEAU_FRACTION:.0%} "
+                                f"of them) needs at least {_BLOCKS} there")
+    iso = _get(a, "sector_dims", path, shape=(None,), integer=True, positive=True)
+    n = _get(a, "d_irreps", path, shape=(None,), integer=True, positive=True)
+    keys = _get(a, "sector_keys", path, integer=True)
+    keys = keys[:, None] if keys.ndim == 1 else keys
+    if keys.ndim != 2:
+        raise SymbootInputError(f"{path}: sector_keys has shape {keys.shape}, expected (sectors, k)")
+    counts = {"sector_dims": len(iso), "d_irreps": len(n), "sector_keys": len(keys)}
+    if len(set(counts.values())) > 1:
+        raise SymbootInputError(f"{path}: one entry per sector expected, but "
+                                + ", ".join(f"{k} has {v}" for k, v in counts.items()))
+    S = len(iso)
+    labels = (_labels(a, "sector_labels", path, S) if "sector_labels" in a
               else [",".join(map(str, k)) for k in keys])
-    tokens = [_token(x) for x in labels] if "sector_labels" in a else ["_".join(map(str, k)) for k in keys]
+    # a multi-component key is spelt with "_" between its charges or, in the authors' D4 file, without
+    tokens = ([[_token(x)] for x in labels] if "sector_labels" in a
+              else [["_".join(map(str, k)), "".join(map(str, k))] for k in keys])
     K = np.zeros((S, S, len(t)))
     Ks = np.zeros_like(K)
     for i in range(S):
         for j in range(i, S):
-            name = next((f"K_{x}_{y}" for x, y in ((tokens[i], tokens[j]), (tokens[j], tokens[i]))
+            name = next((f"K_{x}_{y}" for u, v in ((i, j), (j, i)) for x in tokens[u] for y in tokens[v]
                          if f"K_{x}_{y}" in a), None)
             if name is None:
-                raise SymbootInputError(f"{path}: no curve K_{tokens[i]}_{tokens[j]} for sectors {labels[i]}, {labels[j]}")
-            y = np.asarray(a[name], float)
-            if y.shape != t.shape:
-                raise SymbootInputError(f"{path}: {name} has {y.shape[0]} points, t_calc {t.shape[0]}")
-            if not np.all(np.isfinite(y)):
-                raise SymbootInputError(f"{path}: {name} contains NaN or inf")
+                raise SymbootInputError(f"{path}: no curve K_{tokens[i][0]}_{tokens[j][0]} for sectors {labels[i]}, {labels[j]}")
+            y = _get(a, name, path, shape=t.shape)
             K[i, j] = K[j, i] = y
-            sm = a.get("Ks" + name[1:])
-            Ks[i, j] = Ks[j, i] = y if sm is None else np.asarray(sm, float)
-    n = np.asarray(a["d_irreps"], dtype=np.int64)
-    iso = np.asarray(a["sector_dims"], dtype=np.int64)
+            smooth = "Ks" + name[1:]
+            Ks[i, j] = Ks[j, i] = y if smooth not in a else _get(a, smooth, path, shape=t.shape)
     if np.any(iso % n):
         raise SymbootInputError(f"{path}: sector_dims {iso.tolist()} not divisible by d_irreps {n.tolist()}")
     plateau, err = _late_average(K, t)
@@ -154,7 +195,8 @@ def _authors(a: dict, path) -> XSFF:
     D = iso / n
     return XSFF(t=t, K=K, K_smooth=Ks, center=float("nan"), width=float("nan"),
                 g2=iso[:, None].astype(float), plateau=plateau, rho_center=np.full(S, np.nan),
-                n_realisations=int(a.get("n_samples", 1)), connected=False,
+                n_realisations=int(_get(a, "n_samples", path, shape=(), integer=True, positive=True))
+                if "n_samples" in a else 1, connected=False,
                 charges=[tuple(int(v) for v in k) for k in keys], dims=(iso // n).tolist(), irrep_dims=n.tolist(),
                 levels=[], labels=labels, layout="authors", plateau_err=err / np.sqrt(np.outer(D, D)))
 

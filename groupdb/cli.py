@@ -1,11 +1,15 @@
-"""`symboot groups …`: look up groups, print character tables, run identification queries."""
+"""`symboot groups …`: look up groups, print character tables, run identification queries.
+
+Also the option pieces every `symboot` command shares: JSON options, finite numbers, and
+the one option block naming the known subgroup N.
+"""
 from __future__ import annotations
 
-import json
+import math
 
 import click
 
-from groupdb import store
+from groupdb import jsonio, store
 from groupdb.abelian import charge_labelling, parse_moduli
 from groupdb.display import ZETA_LEGEND, class_names, format_character_table, zeta_cells
 from groupdb.errors import SymbootInputError
@@ -15,12 +19,57 @@ from groupdb.query import identify
 
 def json_option(text: str | None, what: str):
     """A command-line option holding JSON (None when absent), or a SymbootInputError."""
-    if text is None:
+    return None if text is None else jsonio.loads(text, f"{what}")
+
+
+class Finite(click.ParamType):
+    """A finite float above a bound: click's FloatRange lets NaN through (every comparison
+    with NaN is false), and a NaN time limit or filter width is never what was meant."""
+
+    name = "number"
+
+    def __init__(self, minimum: float = 0.0, open_: bool = True, maximum: float = math.inf):
+        self.minimum, self.open, self.maximum = minimum, open_, maximum
+
+    def convert(self, value, param, ctx):
+        try:
+            x = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number", param, ctx)
+        if not math.isfinite(x) or x < self.minimum or (self.open and x == self.minimum) or x > self.maximum:
+            bound = f"{'>' if self.open else '≥'} {self.minimum:g}" + (f" and ≤ {self.maximum:g}" if self.maximum < math.inf else "")
+            self.fail(f"{value} is not a finite number {bound}", param, ctx)
+        return x
+
+
+#: positive whole numbers (orders, indices, ranks, counts)
+POSITIVE = click.IntRange(min=1)
+#: seconds, sizes, widths
+POSITIVE_FLOAT = Finite()
+
+
+def subgroup_options(f):
+    """The one option block naming N: ``--cyclic n``, ``--abelian 2x4`` or ``--subgroup NAME|ID``."""
+    for opt in reversed([
+        click.option("--cyclic", type=POSITIVE, help="N = C_n, irreducibles labelled by charge q = 0..n-1"),
+        click.option("--abelian", help="N = C_n1 x C_n2 x ..., e.g. 2x4; irreducibles are charge vectors "
+                                       "in lexicographic order"),
+        click.option("--subgroup", help="N by groupdb name or id; irreducibles in groupdb's order"),
+    ]):
+        f = opt(f)
+    return f
+
+
+def subgroup_spec(cyclic, abelian, subgroup, required: bool = True) -> dict | None:
+    """The input-file form of N from the option block ({"cyclic": 3}, {"abelian": [2, 4]},
+    {"name": "S3"}), or None when none was given and none is required."""
+    given = [(k, v) for k, v in (("cyclic", cyclic), ("abelian", abelian), ("name", subgroup)) if v is not None]
+    if len(given) > 1 or (required and not given):
+        raise SymbootInputError(f"name N with {'exactly' if required else 'at most'} one of --cyclic, --abelian, --subgroup")
+    if not given:
         return None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SymbootInputError(f"could not read {what} as JSON ({exc.msg} at column {exc.colno})") from None
+    (kind, value), = given
+    return {kind: list(parse_moduli(value)) if kind == "abelian" else value}
 
 
 def group_record(G: Group) -> dict:
@@ -73,11 +122,11 @@ def groups() -> None:
 def show(group: str, as_json: bool) -> None:
     """Print GROUP's character table (GROUP: a name like S4 or an id like [24,12])."""
     G = store.load(group)
-    click.echo(json.dumps(group_record(G)) if as_json else format_table(G))
+    click.echo(jsonio.dumps(group_record(G)) if as_json else format_table(G))
 
 
 @groups.command("list")
-@click.option("--order", type=int, required=True, help="list every group of this order")
+@click.option("--order", type=POSITIVE, required=True, help="list every group of this order")
 @click.option("--json", "as_json", is_flag=True)
 def list_(order: int, as_json: bool) -> None:
     """List the groups of one order."""
@@ -85,7 +134,7 @@ def list_(order: int, as_json: bool) -> None:
         raise SymbootInputError(f"order {order} is outside the database (1..{store.max_order()})")
     rows = [store.load_id(*gid) for gid in store.ids_of_order(order)]
     if as_json:
-        click.echo(json.dumps({"groups": [{"id": list(G.id), "name": G.name} for G in rows]}))
+        click.echo(jsonio.dumps({"groups": [{"id": list(G.id), "name": G.name} for G in rows]}))
     else:
         for G in rows:
             click.echo(f"[{G.id[0]},{G.id[1]}]  {G.name}  degrees {','.join(map(str, G.degrees))}")
@@ -102,34 +151,32 @@ def fingerprint(degrees: str, class_sizes: str | None, as_json: bool) -> None:
         sizes = [int(x) for x in class_sizes.split(",")] if class_sizes else None
     except ValueError:
         raise SymbootInputError("degrees and class sizes are comma-separated integers") from None
+    if min(degs) < 1 or (sizes and min(sizes) < 1):
+        raise SymbootInputError("degrees and class sizes are positive integers")
     ids = store.ids_by_fingerprint(degs, sizes)
     found = [{"id": list(i), "name": store.load_id(*i).name} for i in ids]
     if as_json:
-        click.echo(json.dumps({"groups": found}))
+        click.echo(jsonio.dumps({"groups": found}))
     else:
         for g in found:
             click.echo(f"[{g['id'][0]},{g['id'][1]}]  {g['name']}")
 
 
 @groups.command()
-@click.option("--cyclic", type=int, help="N = C_n, irreducibles labelled by charge q = 0..n-1")
-@click.option("--abelian", help="N = C_n1 x C_n2 x ..., e.g. 2x4; irreducibles are charge vectors in lexicographic order")
-@click.option("--subgroup", help="N by groupdb name or id; irreducibles in groupdb's order")
+@subgroup_options
 @click.option("--ramp", help="ramp matrix R as JSON, e.g. '[[2,0,0],[0,1,1],[0,1,1]]'")
 @click.option("--census", help="branching matrix M (rows = multiplet types, any order) as JSON")
-@click.option("--max-order", type=int, help="largest |G| to consider (default: the database's coverage)")
+@click.option("--max-order", type=POSITIVE, help="largest |G| to consider (default: the database's coverage)")
 @click.option("--json", "as_json", is_flag=True)
 def query(cyclic, abelian, subgroup, ramp, census, max_order, as_json) -> None:
     """Every group G containing N whose branching gives the ramp matrix (or branching matrix),
     up to relabelling N's irreducibles by automorphisms of N."""
-    given = [x is not None for x in (cyclic, abelian, subgroup)]
-    if sum(given) != 1:
-        raise SymbootInputError("name N with exactly one of --cyclic, --abelian, --subgroup")
-    if cyclic is not None or abelian is not None:
-        lab = charge_labelling((cyclic,) if cyclic is not None else parse_moduli(abelian))
-        N, labels = lab.group, lab.irreducible
+    spec = subgroup_spec(cyclic, abelian, subgroup)
+    if "name" in spec:
+        N, labels = store.load(spec["name"]), None
     else:
-        N, labels = store.load(subgroup), None
+        lab = charge_labelling(tuple(spec.get("abelian") or (spec["cyclic"],)))
+        N, labels = lab.group, lab.irreducible
     if (ramp is None) == (census is None):
         raise SymbootInputError("give exactly one of --ramp and --census")
     matches = identify(
@@ -141,7 +188,7 @@ def query(cyclic, abelian, subgroup, ramp, census, max_order, as_json) -> None:
     )
     result = {"subgroup": {"id": list(N.id), "name": N.name}, "groups": [m.to_json() for m in matches]}
     if as_json:
-        click.echo(json.dumps(result))
+        click.echo(jsonio.dumps(result))
         return
     if not matches:
         click.echo(f"no group of order ≤ {max_order or store.max_order()} contains {N.name} with this data")
@@ -156,7 +203,7 @@ def info() -> None:
     meta = store.meta()
     for key in ("coverage", "groups", "subgroup_classes", "gap", "built", "generator"):
         click.echo(f"{key}: {meta.get(key, '?')}")
-    nameless = json.loads(meta.get("nameless", "[]"))
+    nameless = jsonio.loads(meta.get("nameless", "[]"), "the database's metadata")
     if nameless:
         click.echo(f"structure names pending (groupdb/build/names.g): {len(nameless)} groups, e.g. {nameless[:3]}")
     click.echo(f"file: {store.database_path()}")
