@@ -25,7 +25,7 @@ def main(argv: list[str]) -> int:
         return 0
     with tempfile.TemporaryDirectory() as out:
         t0 = time.perf_counter()
-        p = subprocess.run([sys.executable, "-m", "bootstrap.cli", "identify", "--xsff", str(path), "--json",
+        p = subprocess.run([sys.executable, "-m", "symboot.cli", "identify", "--xsff", str(path), "--json",
                             "--quiet", "-o", out], capture_output=True, text=True)
         wall = time.perf_counter() - t0
     if p.returncode not in (0, 1):

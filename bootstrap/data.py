@@ -24,8 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from bootstrap.known import KnownSubgroup, known_subgroup
-from groupdb import jsonio
-from groupdb.errors import SymbootInputError
+from common import jsonio
+from common.errors import SymbootInputError
 
 #: a matrix whose entries are sets of allowed integers (exact entries are 1-element sets)
 SetMatrix = tuple[tuple[frozenset, ...], ...]

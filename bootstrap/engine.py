@@ -39,6 +39,7 @@ from bootstrap.data import SpectralData
 from bootstrap.identify import Match, named_search, ring_isomorphism
 from bootstrap.solver import enumerate_branchings, enumerate_fusion_rings
 
+from common.summary import group_label, html_summary
 from groupdb.characters import tensor_coefficients as _tensor_coefficients
 from groupdb.store import max_order as coverage
 
@@ -124,6 +125,24 @@ class Result:
     @property
     def groups(self) -> list[tuple[int, int]]:
         return sorted({m.group.id for c in self.candidates for m in c.groups})
+
+    def group_labels(self) -> list[str]:
+        """``S3 [6,1]`` for each named group, in the order of :attr:`groups`."""
+        by_id = {m.group.id: m.group for c in self.candidates for m in c.groups}
+        return [group_label(by_id[g]) for g in self.groups]
+
+    def __repr__(self) -> str:
+        order = f"|G|={self.order}" if self.order else f"index={self.index}"
+        return (f"Result(status={self.status!r}, {order}, groups=[{', '.join(self.group_labels())}], "
+                f"candidates={len(self.candidates)})")
+
+    def _repr_html_(self) -> str:
+        return html_summary("symboot.solve", [
+            ("status", self.status), ("[G:N], |G|", f"{self.index}, {self.order}"),
+            ("groups", ", ".join(self.group_labels()) or "none"),
+            ("candidates", len(self.candidates)),
+            ("named search", self.named.get("status")), ("abstract search", self.abstract.get("status")),
+            *[("violated", str(v)) for v in self.violations]])
 
     def to_json(self) -> dict:
         return {

@@ -21,7 +21,7 @@ from groupdb import store
 from groupdb.abelian import charge_labelling
 from groupdb.characters import tensor_coefficients
 from groupdb.cyclotomic import Cyclotomic
-from groupdb.errors import SymbootInputError
+from common.errors import SymbootInputError
 from groupdb.group import Group
 
 

@@ -24,7 +24,8 @@ from bootstrap.data import SpectralData
 from bootstrap.identify import subgroup_matches
 from groupdb import store
 from groupdb.characters import branching
-from groupdb.errors import SymbootInputError
+from common.errors import SymbootInputError
+from common.summary import group_label, html_summary
 from groupdb.query import coverage_gap
 
 SUBGROUP = "subgroup"
@@ -46,6 +47,17 @@ class Verdict:
     @property
     def status(self) -> str:
         return "consistent" if self.consistent else ("undecided" if self.undecided else "inconsistent")
+
+    def __repr__(self) -> str:
+        why = f", subgroup_classes={self.positions}" if self.consistent else (
+            f", undecided={self.undecided!r}" if self.undecided else f", reasons={[str(r) for r in self.reasons]}")
+        return f"Verdict(status={self.status!r}, group={group_label(self.group)}{why})"
+
+    def _repr_html_(self) -> str:
+        rows = [("status", self.status), ("group", group_label(self.group))]
+        rows += [("subgroup classes", self.positions)] if self.consistent else []
+        rows += [("undecided", self.undecided)] if self.undecided else [("reason", str(r)) for r in self.reasons]
+        return html_summary("symboot.verify", rows)
 
     def to_json(self) -> dict:
         G = self.group

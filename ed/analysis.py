@@ -17,7 +17,7 @@ from typing import Sequence
 
 import numpy as np
 
-from groupdb.errors import SymbootInputError
+from common.errors import SymbootInputError
 
 from .census import Census, multiplet_census
 from .extract import PlateauData, RampData, extract_plateau, extract_ramp, resolve_by_reciprocity

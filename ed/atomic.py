@@ -14,7 +14,7 @@ A target that is not a regular file (a device such as ``/dev/null``, a FIFO,
 >>> check_writable(target.parent / "no" / "b.json", "output")
 Traceback (most recent call last):
 ...
-groupdb.errors.SymbootInputError: output .../no/b.json: directory .../no does not exist
+common.errors.SymbootInputError: output .../no/b.json: directory .../no does not exist
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from groupdb.errors import SymbootInputError
+from common.errors import SymbootInputError
 
 __all__ = ["atomic_target", "check_writable"]
 
@@ -119,12 +119,12 @@ def check_writable(path, what: str, directory: bool = False) -> Path:
     >>> check_writable("", "output")
     Traceback (most recent call last):
     ...
-    groupdb.errors.SymbootInputError: output: the path is empty
+    common.errors.SymbootInputError: output: the path is empty
     >>> _ = (d / "f").write_text("mine")
     >>> check_writable(d / "f" / "x.json", "output")
     Traceback (most recent call last):
     ...
-    groupdb.errors.SymbootInputError: output .../f/x.json: .../f is not a directory
+    common.errors.SymbootInputError: output .../f/x.json: .../f is not a directory
     >>> check_writable(d / "new" / "report", "report directory", directory=True) == d / "new" / "report"
     True
     """

@@ -1,7 +1,7 @@
 """``symboot spectra`` and ``symboot xsff``: the spectral half on the command line.
 
-Bad input raises :class:`groupdb.errors.SymbootInputError`; the ``symboot``
-group (bootstrap/cli.py) prints it as one line and exits with code 2. Output
+Bad input raises :class:`common.errors.SymbootInputError`; the ``symboot``
+group (symboot/cli.py) prints it as one line and exits with code 2. Output
 files are written atomically (temporary name, then rename), so a failure
 never leaves a half-written file.
 
@@ -18,11 +18,12 @@ from pathlib import Path
 
 import click
 
-from groupdb import jsonio
-from groupdb.cli import POSITIVE, Finite
-from groupdb.errors import SymbootInputError
+from common import jsonio
+from common.options import POSITIVE, Finite
+from common.errors import SymbootInputError
 
 from .atomic import atomic_target, check_writable
+from .sectors import decompose
 from .xsff import MAX_FILTER_WIDTH
 
 __all__ = ["commands", "spectra", "xsff", "load_matrix"]
@@ -73,16 +74,6 @@ def _load_inputs(matrix, generator, order):
     return Hs, Us, (list(order) if order else None)
 
 
-def _decomposition(Us, ords, group):
-    if group:
-        from .nonabelian import isotypic_sectors
-
-        return isotypic_sectors(Us, group)
-    from .sectors import abelian_sectors
-
-    return abelian_sectors(Us, ords)
-
-
 _common = [
     click.option("--matrix", "matrix", multiple=True, type=click.Path(dir_okay=False),
                  help="Hamiltonian (save_npz / .npy / .npz); repeat for an ensemble of realisations."),
@@ -118,7 +109,7 @@ def spectra(matrix, generator, order, workers, min_levels, group, output, quiet)
     check_writable(output, "-o/--output")
     Hs, Us, ords = _load_inputs(matrix, generator, order)
     Hs = [check_hamiltonian(H, f"matrix {k} ({matrix[k]})") for k, H in enumerate(Hs)]
-    dec = _decomposition(Us, ords, group)
+    dec = decompose(Us, ords, group)
     for k, H in enumerate(Hs):
         if H.shape[0] != dec.sectors[0].basis.shape[0]:
             raise SymbootInputError(f"matrix {k} has size {H.shape[0]}, generators {dec.sectors[0].basis.shape[0]}")
@@ -194,7 +185,7 @@ def _analyse_matrices(matrix, generator, order, group, min_levels, beta, workers
     from .analysis import analyse
 
     Hs, Us, ords = _load_inputs(matrix, generator, order)
-    dec = _decomposition(Us, ords, group)
+    dec = decompose(Us, ords, group)
     return analyse(Hs, Us, ords, min_levels=min_levels, beta=None if beta == "auto" else int(beta),
                    workers=workers, n_times=times, filter_width=filter_width, progress=not quiet,
                    params={"matrices": list(matrix), "generators": list(generator)}, dec=dec)

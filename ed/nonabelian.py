@@ -35,7 +35,7 @@ from typing import Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from groupdb.errors import SymbootInputError
+from common.errors import SymbootInputError
 
 from .validate import check_generator, monomial_form
 

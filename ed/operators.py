@@ -26,7 +26,7 @@ from typing import Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from groupdb.errors import SymbootInputError
+from common.errors import SymbootInputError
 
 __all__ = [
     "clock_shift",

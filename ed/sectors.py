@@ -38,7 +38,7 @@ from typing import Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from groupdb.errors import SymbootInputError
+from common.errors import SymbootInputError
 
 from .operators import local_offsets, local_term
 from .validate import check_commuting, check_generator, check_hamiltonian, monomial_form
@@ -52,6 +52,7 @@ __all__ = [
     "dense_block",
     "sector_matrix",
     "isotypic_sectors",
+    "decompose",
 ]
 
 
@@ -358,6 +359,15 @@ def _dense_bases(gens, orders, targets, D):
                 new[prefix + (q,)] = B @ v[:, w > 0.5]
         blocks = new
     return {q: sp.csr_matrix(blocks[q]) for q in targets if q in blocks}
+
+
+def decompose(generators: Sequence, orders: Sequence[int] | None = None, group=None) -> SectorDecomposition:
+    """N's sectors from its generators: the joint eigenspaces of commuting generators
+    (:func:`abelian_sectors`), or, when ``group`` names a non-abelian N (groupdb name or id),
+    its isotypic sectors (:func:`ed.nonabelian.isotypic_sectors`)."""
+    if group:
+        return isotypic_sectors(generators, group)
+    return abelian_sectors(generators, orders)
 
 
 def abelian_sectors(generators: Sequence, orders: Sequence[int] | None = None, *,

@@ -32,7 +32,7 @@ from typing import Sequence
 import numpy as np
 import scipy.linalg as sla
 
-from groupdb.errors import SymbootInputError
+from common.errors import SymbootInputError
 
 from .atomic import atomic_target
 from .sectors import SectorDecomposition

@@ -1,6 +1,6 @@
 """Input checks shared by the library and the CLI.
 
-Every failure raises :class:`groupdb.errors.SymbootInputError` with a message
+Every failure raises :class:`common.errors.SymbootInputError` with a message
 that names the problem (which matrix, which property, how far off).
 
 Examples
@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from groupdb.errors import SymbootInputError
+from common.errors import SymbootInputError
 
 __all__ = ["as_sparse", "check_hamiltonian", "check_generator", "check_commuting", "find_order",
            "check_array", "check_matrix", "read_arrays"]

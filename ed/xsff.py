@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from groupdb.errors import SymbootInputError
+from common.errors import SymbootInputError
 
 from .spectra import SectorSpectra
 

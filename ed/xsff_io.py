@@ -15,7 +15,7 @@ and ``Ks_<a>_<b>`` (display smoothing), where ``<a>`` is the sector's token: its
 (``0``, ``1``) or its label with brackets dropped, ``,`` → ``_``, ``+`` → ``p``, ``-`` →
 ``m`` (``(0,+)`` → ``0_p``). K is ``<Re Z_mu Z_nu*>/(n_mu n_nu)`` without filter, so its
 late-time value is the plateau P of SPEC §2 directly; the ramp is not universal at the
-stored times and is not extracted (see :func:`bootstrap.pipeline.identify_curves`).
+stored times and is not extracted (see :func:`symboot.pipeline.identify_curves`).
 
 Examples
 --------
@@ -37,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-from groupdb.errors import SymbootInputError
+from common.errors import SymbootInputError
 
 from .atomic import atomic_target
 from .validate import check_array, read_arrays

@@ -5,7 +5,7 @@ with their class fusions, and the identification query (SPEC §4).
 >>> groupdb.load("S3").table.degrees
 (1, 1, 2)
 """
-from groupdb.errors import SymbootInputError
+from common.errors import SymbootInputError
 from groupdb.group import CharacterTable, Group, SubgroupClass
 from groupdb.store import ids_by_fingerprint, ids_of_order, load, max_order, meta
 

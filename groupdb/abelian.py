@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from groupdb.errors import SymbootInputError
+from common.errors import SymbootInputError
 from groupdb.group import Group
 from groupdb.store import ids_by_fingerprint, load_id, max_order
 

@@ -1,51 +1,18 @@
-"""`symboot groups …`: look up groups, print character tables, run identification queries.
-
-Also the option pieces every `symboot` command shares: JSON options, finite numbers, and
-the one option block naming the known subgroup N.
+"""`symboot groups …`: look up groups, print character tables, run identification queries;
+and the one option block naming the known subgroup N, which every command that takes N uses.
 """
 from __future__ import annotations
 
-import math
-
 import click
 
-from groupdb import jsonio, store
+from common import jsonio
+from common.errors import SymbootInputError
+from common.options import POSITIVE, json_option
+from groupdb import store
 from groupdb.abelian import charge_labelling, parse_moduli
 from groupdb.display import ZETA_LEGEND, class_names, format_character_table, zeta_cells
-from groupdb.errors import SymbootInputError
 from groupdb.group import Group
 from groupdb.query import identify
-
-
-def json_option(text: str | None, what: str):
-    """A command-line option holding JSON (None when absent), or a SymbootInputError."""
-    return None if text is None else jsonio.loads(text, f"{what}")
-
-
-class Finite(click.ParamType):
-    """A finite float above a bound: click's FloatRange lets NaN through (every comparison
-    with NaN is false), and a NaN time limit or filter width is never what was meant."""
-
-    name = "number"
-
-    def __init__(self, minimum: float = 0.0, open_: bool = True, maximum: float = math.inf):
-        self.minimum, self.open, self.maximum = minimum, open_, maximum
-
-    def convert(self, value, param, ctx):
-        try:
-            x = float(value)
-        except (TypeError, ValueError):
-            self.fail(f"{value!r} is not a number", param, ctx)
-        if not math.isfinite(x) or x < self.minimum or (self.open and x == self.minimum) or x > self.maximum:
-            bound = f"{'>' if self.open else '≥'} {self.minimum:g}" + (f" and ≤ {self.maximum:g}" if self.maximum < math.inf else "")
-            self.fail(f"{value} is not a finite number {bound}", param, ctx)
-        return x
-
-
-#: positive whole numbers (orders, indices, ranks, counts)
-POSITIVE = click.IntRange(min=1)
-#: seconds, sizes, widths
-POSITIVE_FLOAT = Finite()
 
 
 def subgroup_options(f):

@@ -1,5 +1,5 @@
 """Character tables as text in ζ notation — shared by ``symboot groups show`` and the
-identification report (:mod:`bootstrap.report`).
+identification report (:mod:`symboot.report`).
 
 Values are written by :class:`groupdb.cyclotomic.Cyclotomic`'s ``str`` (``ζ3``,
 ``-ζ8^3``, ``1+ζ5^2`` ...), so every printed table uses one notation.

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 import numpy as np
 from groupdb.characters import branching
-from groupdb.errors import SymbootInputError
+from common.errors import SymbootInputError
 from groupdb.group import Group
 from groupdb.store import embeddings, load, load_id, max_order, ramp_key
 

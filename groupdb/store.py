@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from groupdb.errors import SymbootInputError
+from common.errors import SymbootInputError
 from groupdb.group import Group
 from groupdb.names import name_key, parse_id
 

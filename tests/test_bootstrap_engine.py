@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from bootstrap.character_table import verify_table
-from bootstrap.commands import commands
+from symboot.commands import commands
 from bootstrap.data import parse_data
 from bootstrap.engine import solve
 from bootstrap.identify import ring_isomorphism
@@ -16,14 +16,14 @@ from bootstrap.verify import verify
 import groupdb
 from groupdb.characters import tensor_coefficients
 from groupdb.cyclotomic import Cyclotomic
-from groupdb.errors import SymbootInputError
+from common.errors import SymbootInputError
 
 S3_C3 = {"subgroup": {"cyclic": 3}, "ramp": [[2, 0, 0], [0, 1, 1], [0, 1, 1]]}
 
 
 def _cli() -> click.Group:
     """The `symboot` group with the bootstrap commands (whether or not cli.py registers them yet)."""
-    from bootstrap.cli import _Group
+    from symboot.cli import _Group
 
     return _Group(name="symboot", commands={c.name: c for c in commands})
 

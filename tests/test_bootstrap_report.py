@@ -1,4 +1,4 @@
-"""The identification report (bootstrap.report): content, self-containment, atomicity,
+"""The identification report (symboot.report): content, self-containment, atomicity,
 and how the page renders in a real (headless) browser.
 
 Independent truth: S3's character table in closed form (class sizes 1, 3, 2; rows
@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bootstrap.pipeline import identify_curves, identify_matrices, verdict_line
-from bootstrap.report import write_report
+from symboot.pipeline import identify_curves, identify_matrices, verdict_line
+from symboot.report import write_report
 from ed.models import NAMED_GROUPS, ensemble, random_g_chain, s3_chain
 
 REPORT_FILES = {"report.md", "report.html", "result.json"}
@@ -224,11 +224,11 @@ def test_failure_leaves_nothing(s3, tmp_path, monkeypatch):
 
 
 def test_failure_keeps_the_old_report(s3, tmp_path, monkeypatch):
-    import bootstrap.report
+    import symboot.report
 
     d = write_report(s3, tmp_path / "rep").parent
     before = {p.name: p.read_bytes() for p in d.iterdir()}
-    monkeypatch.setattr(bootstrap.report, "_html", lambda *a: 1 / 0)  # after every figure and the Markdown
+    monkeypatch.setattr(symboot.report, "_html", lambda *a: 1 / 0)  # after every figure and the Markdown
     with pytest.raises(ZeroDivisionError):
         write_report(s3, d)
     assert {p.name: p.read_bytes() for p in d.iterdir()} == before

@@ -43,7 +43,7 @@ from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from bootstrap.cli import main
+from symboot.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 S3_EXAMPLE = ROOT / "data" / "examples" / "s3_over_c3.json"
@@ -689,7 +689,7 @@ def test_ctrl_c_exits_130_without_traceback_or_partial_report(tmp_path):
     """Ctrl-C (SIGINT to the process group, as a terminal sends it) in the middle of identify:
     exit 130 as shells expect, no traceback, and no report written."""
     exe = Path(sys.executable).with_name("symboot")
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-c", "from bootstrap.cli import main; main()"]
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-c", "from symboot.cli import main; main()"]
     cmd += ["identify", "s3_chain", "--param", "L=7", "--realisations", "20", "--workers", "1", "-o", "rep"]
     proc = subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)

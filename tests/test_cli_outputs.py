@@ -15,9 +15,9 @@ import pytest
 import scipy.sparse as sp
 from click.testing import CliRunner
 
-from bootstrap.cli import main
+from symboot.cli import main
 from ed.atomic import atomic_target, check_writable
-from groupdb.errors import SymbootInputError
+from common.errors import SymbootInputError
 
 SYMBOOT = Path(sys.executable).with_name("symboot")
 
@@ -80,17 +80,17 @@ def _named(target) -> str:
 @pytest.fixture
 def no_work(monkeypatch):
     """Any diagonalisation, analysis or pipeline run fails the test: refusals come first."""
-    import bootstrap.pipeline
+    import symboot.pipeline
     import ed.analysis
-    import ed.models
+    import ed.modelspec
     import ed.spectra
 
     def forbidden(*a, **k):
         raise AssertionError("work started before the outputs were checked")
 
     for mod, name in [(ed.spectra, "compute_spectra"), (ed.analysis, "analyse"), (ed.analysis, "analyse_spectra"),
-                      (ed.models, "ensemble_from_spec"), (bootstrap.pipeline, "identify_matrices"),
-                      (bootstrap.pipeline, "identify_curves"), (bootstrap.pipeline, "identify_analysis")]:
+                      (ed.modelspec, "ensemble_from_spec"), (symboot.pipeline, "identify_matrices"),
+                      (symboot.pipeline, "identify_curves"), (symboot.pipeline, "identify_analysis")]:
         monkeypatch.setattr(mod, name, forbidden)
 
 

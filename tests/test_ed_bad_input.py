@@ -14,7 +14,7 @@ import pytest
 import scipy.sparse as sp
 from click.testing import CliRunner
 
-from bootstrap.cli import main
+from symboot.cli import main
 
 #: texts of the old misleading messages (issue 11, section 5), never to come back
 MISLEADING = ("Traceback", "allow_pickle", "zero width", "no power up to that", "can't multiply",

@@ -13,7 +13,7 @@ from ed.operators import clock_shift, fermion_ops, onsite_product, permutation_m
 from ed.sectors import abelian_sectors, sector_blocks, sector_matrix
 from ed.spectra import compute_spectra, load_spectra, save_spectra
 from ed.xsff import filtered_z
-from groupdb.errors import SymbootInputError
+from common.errors import SymbootInputError
 
 
 @pytest.fixture(autouse=True)

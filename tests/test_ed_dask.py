@@ -10,7 +10,7 @@ import pytest
 from ed.models import s3_chain
 from ed.sectors import abelian_sectors
 from ed.spectra import compute_spectra
-from groupdb.errors import SymbootInputError
+from common.errors import SymbootInputError
 
 
 def _independent_sector_spectra(H, L):

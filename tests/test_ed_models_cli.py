@@ -297,7 +297,7 @@ def files(tmp_path_factory):
 
 
 def _run(args):
-    from bootstrap.cli import main
+    from symboot.cli import main
 
     return CliRunner(mix_stderr=False).invoke(main, args) if "mix_stderr" in CliRunner.__init__.__code__.co_varnames \
         else CliRunner().invoke(main, args)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from bootstrap.cli import main
+from symboot.cli import main
 from groupdb import store
 
 S3_RAMP = "[[2,0,0],[0,1,1],[0,1,1]]"
@@ -73,7 +73,7 @@ def test_show_json_and_text():
     ],
 )
 def test_bad_input_is_one_line_exit_2(args, needle):
-    proc = subprocess.run([sys.executable, "-m", "bootstrap.cli", *args], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-m", "symboot.cli", *args], capture_output=True, text=True)
     assert proc.returncode == 2, proc.stderr
     assert needle in proc.stderr
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr

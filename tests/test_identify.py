@@ -31,7 +31,7 @@ def _one_blas_thread():
 
 
 def _run(args):
-    from bootstrap.cli import main
+    from symboot.cli import main
 
     kw = {"mix_stderr": False} if "mix_stderr" in CliRunner.__init__.__code__.co_varnames else {}
     return CliRunner(**kw).invoke(main, args)

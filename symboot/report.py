@@ -14,8 +14,8 @@ Examples
 --------
 >>> import tempfile
 >>> from ed.models import ensemble, s3_chain
->>> from bootstrap.pipeline import identify_matrices
->>> from bootstrap.report import write_report
+>>> from symboot.pipeline import identify_matrices
+>>> from symboot.report import write_report
 >>> ms = ensemble(s3_chain, 4, seed=0, L=5)
 >>> r = identify_matrices([m.H for m in ms], ms[0].generators, ms[0].orders, progress=False)
 >>> page = write_report(r, tempfile.mkdtemp() + "/s3")
@@ -42,10 +42,10 @@ import numpy as np
 
 from ed import plots
 from ed.atomic import check_writable
-from groupdb import jsonio
+from common import jsonio
 from groupdb.cli import format_table
 from groupdb.display import ZETA_LEGEND, class_names, format_character_table, zeta_cells
-from groupdb.errors import SymbootInputError
+from common.errors import SymbootInputError
 
 __all__ = ["check_report_dir", "write_report"]
 
@@ -131,7 +131,7 @@ def write_report(result, directory: str | Path) -> Path:
 
     Parameters
     ----------
-    result : :class:`bootstrap.pipeline.IdentifyResult`
+    result : :class:`symboot.pipeline.IdentifyResult`
     directory : where the report goes (created with its parents if missing).
 
     Raises
@@ -143,7 +143,7 @@ def write_report(result, directory: str | Path) -> Path:
     --------
     >>> import tempfile
     >>> from ed.models import ensemble, s3_chain
-    >>> from bootstrap.pipeline import identify_matrices
+    >>> from symboot.pipeline import identify_matrices
     >>> ms = ensemble(s3_chain, 4, seed=0, L=5)
     >>> r = identify_matrices([m.H for m in ms], ms[0].generators, ms[0].orders, progress=False)
     >>> write_report(r, tempfile.mkdtemp()).name
@@ -196,7 +196,7 @@ def check_report_dir(directory) -> Path:
     >>> check_report_dir(d)
     Traceback (most recent call last):
     ...
-    groupdb.errors.SymbootInputError: report directory ...: report.html is not a regular file; not replacing it
+    common.errors.SymbootInputError: report directory ...: report.html is not a regular file; not replacing it
     """
     target = check_writable(directory, "report directory", directory=True)
     for name in ["report.md", "report.html", "result.json", *_CAPTIONS]:

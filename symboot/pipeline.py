@@ -5,7 +5,7 @@ The spectral half lives in :mod:`ed` and hands over integers only (ramp and plat
 with their confidence sets, the multiplet census); this module turns them into the
 bootstrap's input, runs :func:`bootstrap.engine.solve`, names the verdict and asks
 :mod:`bootstrap.advice` what would separate surviving groups. The report is written by
-:mod:`bootstrap.report`.
+:mod:`symboot.report`.
 
 Examples
 --------
@@ -25,7 +25,8 @@ import numpy as np
 from bootstrap.data import SpectralData, parse_data
 from bootstrap.engine import Result, solve
 from bootstrap.known import KnownSubgroup, known_subgroup
-from groupdb.errors import SymbootInputError
+from common.errors import SymbootInputError
+from common.summary import html_summary
 
 __all__ = ["IdentifyResult", "identify_analysis", "identify_matrices", "identify_curves", "subgroup_of_orders"]
 
@@ -71,6 +72,16 @@ class IdentifyResult:
     def group_names(self) -> list[str]:
         names = {m.group.id: m.group.name for c in self.solution.candidates for m in c.groups}
         return [names[g] for g in self.groups]
+
+    def __repr__(self) -> str:
+        return (f"IdentifyResult(verdict={self.verdict!r}, groups=[{', '.join(self.solution.group_labels())}], "
+                f"status={self.solution.status!r})")
+
+    def _repr_html_(self) -> str:
+        return html_summary("symboot.identify", [
+            ("verdict", self.verdict), ("N", f"{self.known.group.name}, sectors {', '.join(self.known.sector_names)}"),
+            ("groups", ", ".join(self.solution.group_labels()) or "none"), ("status", self.solution.status),
+            *[("next measurement", d.description) for d in self.advice[:3]], *[("note", n) for n in self.notes]])
 
     def to_json(self, report: str | None = None) -> dict:
         a = self.analysis
@@ -154,7 +165,7 @@ def _integer_data(analysis, known: KnownSubgroup, max_order: int | None) -> tupl
     return obj, notes
 
 
-def _stderr(message: str) -> None:
+def stderr_progress(message: str) -> None:
     import click
 
     click.echo(f"symboot: {message}", err=True)
@@ -339,7 +350,7 @@ def identify_matrices(hamiltonians, generators, orders=None, *, source: dict | N
     known = known_subgroup(subgroup or subgroup_of_orders(analysis.spectra.orders or dec.orders))
     src = source or {"kind": "matrix", "description": f"{len(hamiltonians)} matrices", "params": {}}
     return identify_analysis(analysis, known, src, max_order=max_order, time_limit=time_limit, seconds=seconds,
-                             say=_stderr if progress else None)
+                             say=stderr_progress if progress else None)
 
 
 def identify_curves(xs, known: KnownSubgroup, source: dict, *, max_order: int | None = None,

@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from groupdb.errors import SymbootInputError
+from common.errors import SymbootInputError
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
@@ -57,7 +57,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from bootstrap.commands import commands as bootstrap_commands
+    from symboot.commands import commands as bootstrap_commands
     from ed.cli import commands as ed_commands
     from groupdb.cli import groups
 

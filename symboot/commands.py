@@ -2,9 +2,9 @@
 
 Exit codes: 0 success (solve: complete; verify: consistent; query: something found),
 1 a negative answer (solve: inconsistent; verify: inconsistent; query: nothing),
-2 bad input (SymbootInputError, printed as one line by bootstrap.cli), 3 incomplete.
+2 bad input (SymbootInputError, printed as one line by symboot.cli), 3 incomplete.
 
-The lead registers ``commands`` in bootstrap/cli.py.
+The lead registers ``commands`` in symboot/cli.py.
 """
 from __future__ import annotations
 
@@ -18,10 +18,11 @@ from bootstrap.engine import solve as run_solve
 from bootstrap.verify import verify as run_verify
 from groupdb import store
 from groupdb.characters import branching
-from groupdb import jsonio
-from groupdb.cli import POSITIVE, POSITIVE_FLOAT, json_option, subgroup_options, subgroup_spec
+from common import jsonio
+from common.options import POSITIVE, POSITIVE_FLOAT, json_option
+from groupdb.cli import subgroup_options, subgroup_spec
 from groupdb.query import coverage_gap
-from groupdb.errors import SymbootInputError
+from common.errors import SymbootInputError
 
 EXIT_OK, EXIT_NEGATIVE, EXIT_INCOMPLETE = 0, 1, 3
 _STATUS_EXIT = {"complete": EXIT_OK, "inconsistent": EXIT_NEGATIVE, "incomplete": EXIT_INCOMPLETE}
@@ -166,48 +167,18 @@ def query(cyclic, abelian, subgroup, ramp, plateau, census, max_index, max_order
     sys.exit(EXIT_INCOMPLETE if unstored else (EXIT_OK if rows else EXIT_NEGATIVE))
 
 
-def _read_json(path: str, what: str) -> dict:
-    obj = jsonio.read(path, what)
-    if not isinstance(obj, dict):
-        raise SymbootInputError(f"{what} {path} must hold a JSON object")
-    return obj
-
-
-def _model_spec(model: str, params: tuple[str, ...], realisations, seed) -> dict:
-    """A model file's content, or a zoo name with ``--param key=value`` (values parsed as JSON),
-    checked by :func:`ed.models.check_spec` before anything is built."""
-    from pathlib import Path
-
-    from bootstrap.known import known_subgroup
-    from ed.models import ZOO, check_spec
-
-    if model in ZOO:
-        spec = {"model": model, "params": {}}
-    elif Path(model).suffix == ".json" or Path(model).exists():
-        spec = _read_json(model, "model file")
-    else:
-        raise SymbootInputError(f"{model!r} is neither a model file nor a zoo model ({', '.join(sorted(ZOO))})")
-    overrides = {}
+def _params(params: tuple[str, ...]) -> dict:
+    """``--param key=value`` options as a dict, each value read as JSON where it is JSON."""
+    out = {}
     for p in params:
         key, sep, value = p.partition("=")
         if not sep or not key:
             raise SymbootInputError(f"--param {p!r}: use key=value")
         try:
-            overrides[key] = json.loads(value)
+            out[key] = json.loads(value)
         except json.JSONDecodeError:
-            overrides[key] = value
-    if overrides:
-        base = {} if spec.get("params") is None else spec["params"]
-        # a malformed "params" stays as it is, for check_spec to name
-        spec["params"] = {**base, **overrides} if isinstance(base, dict) else base
-    if realisations is not None:
-        spec["realisations"] = realisations
-    if seed is not None:
-        spec["seed"] = seed
-    spec = check_spec(spec)
-    if spec.get("subgroup") is not None:
-        known_subgroup(spec["subgroup"])  # now, not after the diagonalisation
-    return spec
+            out[key] = value
+    return out
 
 
 @click.command()
@@ -243,8 +214,9 @@ def identify(model, params, realisations, seed, matrix, generator, order, group,
     --param), --matrix/--generator files, --spectra FILE or --xsff FILE.
     Exit code 0 groups found, 1 none, 2 bad input, 3 incomplete (a solver limit expired).
     """
-    from bootstrap import pipeline
-    from bootstrap.report import check_report_dir, write_report
+    from symboot import api
+    from symboot.pipeline import stderr_progress
+    from symboot.report import check_report_dir, write_report
 
     sources = [x for x in (model, matrix or None, spectra_file, xsff_file) if x]
     if len(sources) != 1:
@@ -252,66 +224,22 @@ def identify(model, params, realisations, seed, matrix, generator, order, group,
     check_report_dir(outdir)  # now, not after minutes of diagonalisation
     declared = subgroup_spec(cyclic, abelian, subgroup, required=False)
     progress = not quiet
-
-    def stage(text):
-        if progress:
-            click.echo(f"symboot: {text}", err=True)
-
+    common = dict(subgroup=declared, max_order=max_order, time_limit=time_limit, progress=progress)
     if model:
-        from ed.models import ensemble_from_spec
-
-        spec = _model_spec(model, params, realisations, seed)
-        stage(f"drawing {spec.get('realisations', 1)} realisation(s) of {spec['model']}")
-        ms = ensemble_from_spec(spec)
-        src = {"kind": "model", "description": spec.get("description", spec["model"]),
-               "params": {k: v for k, v in spec.items() if k != "description"}}
-        stage("sectors, spectra, level statistics, xSFF, census")
-        result = pipeline.identify_matrices([m.H for m in ms], ms[0].generators, ms[0].orders, source=src,
-                                            subgroup=declared or spec.get("subgroup"), fixed=ms[0].fixed,
-                                            max_order=max_order or spec.get("max_order"), time_limit=time_limit,
-                                            workers=workers, min_levels=min_levels, progress=progress)
+        spec = api.model_spec(model, _params(params), realisations, seed)
+        result = api.identify(spec, workers=workers, min_levels=min_levels, **common)
     elif matrix:
-        from ed.cli import _decomposition, _load_inputs
+        from ed.cli import _load_inputs
 
         Hs, Us, ords = _load_inputs(matrix, generator, order)
-        dec = _decomposition(Us, ords, group)
         src = {"kind": "matrix", "description": f"{len(Hs)} matrix file(s)",
                "params": {"matrices": list(matrix), "generators": list(generator)}}
-        stage("sectors, spectra, level statistics, xSFF, census")
-        result = pipeline.identify_matrices(Hs, Us, ords, source=src,
-                                            subgroup=declared or ({"name": group} if group else None),
-                                            max_order=max_order, time_limit=time_limit, workers=workers,
-                                            min_levels=min_levels, progress=progress, dec=dec)
-    elif spectra_file:
-        from ed.analysis import analyse_spectra
-        from ed.spectra import load_spectra
-
-        spec_ = load_spectra(spectra_file)
-        stage("level statistics, xSFF, census")
-        a = analyse_spectra(spec_, min_levels=min_levels)
-        known_spec = declared or (pipeline.subgroup_of_orders(spec_.orders) if spec_.orders else None)
-        if known_spec is None:
-            raise SymbootInputError(f"{spectra_file} does not say what N is: give --cyclic, --abelian or --subgroup")
-        from bootstrap.known import known_subgroup
-
-        result = pipeline.identify_analysis(a, known_subgroup(known_spec),
-                                            {"kind": "spectra", "description": str(spectra_file), "params": {}},
-                                            max_order=max_order, time_limit=time_limit, say=stage)
+        result = api.identify(Hs, Us, orders=ords, group=group, workers=workers, min_levels=min_levels,
+                              source=src, **common)
     else:
-        from bootstrap.known import known_subgroup
-        from ed.xsff_io import abelian_orders, load_xsff
-
-        xs = load_xsff(xsff_file)
-        orders = abelian_orders(xs)
-        known_spec = declared or (pipeline.subgroup_of_orders(orders) if orders else None)
-        if known_spec is None:
-            raise SymbootInputError(f"{xsff_file}: the sectors are not charge vectors of an abelian N; "
-                                    "name N with --subgroup (sectors in groupdb's irreducible order)")
-        stage(f"xSFF curves read ({xs.layout} layout); extracting integers")
-        result = pipeline.identify_curves(xs, known_subgroup(known_spec),
-                                          {"kind": "xsff", "description": str(xsff_file), "params": {"layout": xs.layout}},
-                                          max_order=max_order, time_limit=time_limit, say=stage)
-    stage("writing the report")
+        result = api.identify(spectra=spectra_file, xsff=xsff_file, min_levels=min_levels, **common)
+    if progress:
+        stderr_progress("writing the report")
     report = write_report(result, outdir)
     if as_json:
         click.echo(jsonio.dumps(result.to_json(report=str(report))))

@@ -1,7 +1,7 @@
 """The one error type for bad input, shared by every symboot package.
 
 Library code raises :class:`SymbootInputError` with a message that names the problem;
-the CLI prints it as one line and exits with code 2 (see bootstrap/cli.py).
+the CLI prints it as one line and exits with code 2 (see symboot/cli.py).
 """
 
 

@@ -10,7 +10,7 @@ input and written as ``null`` (a missing value) on output; input files must be U
 >>> loads('[1, NaN]', "the ramp")
 Traceback (most recent call last):
 ...
-groupdb.errors.SymbootInputError: the ramp: NaN is not a number JSON allows
+common.errors.SymbootInputError: the ramp: NaN is not a number JSON allows
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from groupdb.errors import SymbootInputError
+from common.errors import SymbootInputError
 
 __all__ = ["dumps", "loads", "read"]
 
