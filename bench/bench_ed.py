@@ -125,20 +125,25 @@ def best_of_interleaved(funcs, n):
     return [(min(t), r) for t, r in zip(ts, res)]
 
 
-def _construction_inputs(L):
+def _construction_inputs(L, dense=True):
+    """Random couplings (J, Jz) for the construction benchmarks, QuSpin's numba JIT warmed up
+    for that format; None when QuSpin is not installed."""
+    try:
+        import quspin  # noqa: F401
+    except ImportError:
+        return None
     rng = np.random.default_rng(1)
-    return 1 + 0.3 * rng.standard_normal(L), 0.7 + 0.3 * rng.standard_normal(L)
+    J, Jz = 1 + 0.3 * rng.standard_normal(L), 0.7 + 0.3 * rng.standard_normal(L)
+    xxz_quspin(L, J, Jz, dense=dense)  # numba JIT warm-up
+    return J, Jz
 
 
 def bench_construction(quick):
     """Dense sector block, L = 12 (D = 2048): ed from terms, ed from the full matrix, QuSpin."""
     L = 10 if quick else 12
-    J, Jz = _construction_inputs(L)
-    try:
-        import quspin  # noqa: F401
-    except ImportError:
+    if (inputs := _construction_inputs(L)) is None:
         return dict(L=L, skipped="quspin not installed")
-    xxz_quspin(L, J, Jz)  # numba JIT warm-up
+    J, Jz = inputs
     n = 5 if quick else 15
     (t_ours, (Bo, Do)), (t_full, (Bf, _)), (t_qs, (Bq, _)) = best_of_interleaved(
         [lambda: xxz_ours(L, J, Jz), lambda: xxz_ours_full(L, J, Jz), lambda: xxz_quspin(L, J, Jz)], n)
@@ -152,12 +157,9 @@ def bench_construction(quick):
 def bench_construction_sparse(quick):
     """Same model, sparse sector matrix (no densification), L = 18 (D = 131072)."""
     L = 14 if quick else 18
-    J, Jz = _construction_inputs(L)
-    try:
-        import quspin  # noqa: F401
-    except ImportError:
+    if (inputs := _construction_inputs(L, dense=False)) is None:
         return dict(L=L, skipped="quspin not installed")
-    xxz_quspin(L, J, Jz, dense=False)  # numba JIT warm-up
+    J, Jz = inputs
     (t_ours, (Ao, Do)), (t_qs, (Aq, _)) = best_of_interleaved(
         [lambda: xxz_ours(L, J, Jz, dense=False), lambda: xxz_quspin(L, J, Jz, dense=False)], 3 if quick else 5)
     # basis orders may differ: compare order-free invariants (trace of A and A^2, sorted diagonal)

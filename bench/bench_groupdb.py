@@ -21,7 +21,7 @@ import time
 import groupdb
 from groupdb.abelian import charge_labelling
 from groupdb.characters import branching
-from groupdb.query import identify
+from groupdb.query import groups_containing
 
 CASES = [(6, 1), (12, 3), (96, 64), (192, 1000)]
 
@@ -37,8 +37,8 @@ def ramp_from(gid):
 def cold_query(R) -> float:
     code = (
         "import time; t = time.perf_counter()\n"
-        "from groupdb.abelian import charge_labelling; from groupdb.query import identify\n"
-        f"lab = charge_labelling((3,)); identify(lab.group, ramp={R}, labels=lab.irreducible)\n"
+        "from groupdb.abelian import charge_labelling; from groupdb.query import groups_containing\n"
+        f"lab = charge_labelling((3,)); groups_containing(lab.group, ramp={R}, labels=lab.irreducible)\n"
         "print(time.perf_counter() - t)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -47,11 +47,11 @@ def cold_query(R) -> float:
 
 def warm_query(R, repeat=20) -> tuple[float, list]:
     lab = charge_labelling((3,))
-    found = identify(lab.group, ramp=R, labels=lab.irreducible)
+    found = groups_containing(lab.group, ramp=R, labels=lab.irreducible)
     times = []
     for _ in range(repeat):
         t = time.perf_counter()
-        identify(lab.group, ramp=R, labels=lab.irreducible)
+        groups_containing(lab.group, ramp=R, labels=lab.irreducible)
         times.append(time.perf_counter() - t)
     return statistics.median(times), sorted(m.group.id[1] for m in found)
 

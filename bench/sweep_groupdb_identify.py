@@ -9,7 +9,7 @@ exponent vector over the dual basis).
 Here, two instances of one (|G|, N) are equivalent when an automorphism of Irr(N) carries one
 R to the other (a backtracking search over images of the basis, below); the expected answer
 to "which groups of order |G| contain N with ramp matrix R" is the set of G with an
-equivalent instance, and symboot's identify() must return exactly that set for every instance.
+equivalent instance, and groupdb.query.groups_containing() must return exactly that set for every instance.
 
 GAP runs once per order, niced, its output cached per order (--cache), so a long sweep can be
 stopped and resumed, and compared on whatever orders are done (--no-gap). --minimal-image
@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 
 import groupdb
-from groupdb.query import identify
+from groupdb.query import groups_containing
 from tests.gap_oracle import match_rows, relabel_square
 
 #: --minimal-image enumerates Aut(N) in GAP only up to this size
@@ -316,7 +316,7 @@ def sweep(done: list[int], cache: Path, args) -> None:
                 cross_checked += 1
             for k, c in zip(keys, classes):
                 t0 = time.perf_counter()
-                ours = {m.group.id[1] for m in identify(sid, ramp=json.loads(k)) if m.group.order == n}
+                ours = {m.group.id[1] for m in groups_containing(sid, ramp=json.loads(k)) if m.group.order == n}
                 times.append(time.perf_counter() - t0)
                 slowest = max(slowest, (times[-1], f"|G| = {n}, N = {sid}"))
                 if ours != expected[c]:

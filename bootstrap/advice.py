@@ -86,7 +86,7 @@ def _inner_counts(over_id: tuple, sub_id: tuple) -> np.ndarray:
     """Rows: for each class H ≅ sub_id of SmallGroup(over_id), how many of H's elements lie
     in each class of SmallGroup(over_id)."""
     Np, N = load_id(*over_id), load_id(*sub_id)
-    rows = [_class_counts(Np.nclasses, N.class_sizes, H.fusion) for H in Np.subgroups_isomorphic_to(N.id)]
+    rows = [_class_counts(Np.nclasses, N.class_sizes, H.class_fusion) for H in Np.subgroups_isomorphic_to(N.id)]
     return np.array(rows, dtype=np.int64).reshape(len(rows), Np.nclasses)
 
 
@@ -110,10 +110,10 @@ def contains_conjugate(G: Group, sub: SubgroupClass, over: SubgroupClass) -> boo
     """
     if over.order % sub.order:
         return False
-    target = _class_counts(G.nclasses, load_id(*sub.id).class_sizes, sub.fusion)
+    target = _class_counts(G.nclasses, load_id(*sub.id).class_sizes, sub.class_fusion)
     inner = _inner_counts(over.id, sub.id)  # counts over N''s classes; push them into G's
     pushed = np.zeros((len(inner), G.nclasses), dtype=np.int64)
-    np.add.at(pushed, (slice(None), np.asarray(over.fusion)), inner)
+    np.add.at(pushed, (slice(None), np.asarray(over.class_fusion)), inner)
     return bool((pushed == target).all(axis=1).any())
 
 

@@ -30,6 +30,8 @@ import flint
 import numpy as np
 
 from bootstrap.constraints import CHARACTER_TABLE, Violation
+from bootstrap.identify import IsomorphismUndecided, ring_isomorphism
+from groupdb.characters import tensor_coefficients
 from groupdb.cyclotomic import (
     Cyclotomic, euler_phi, matmul_mod, primitive_root_of_unity, split_prime, unit_exponents,
 )
@@ -268,7 +270,6 @@ def character_table(F: np.ndarray, order: int) -> ExactTable | Violation:
     if isinstance(cod, Violation):
         return cod
     k = len(F)
-    d = F[:, :, :].sum(axis=2)  # not used for values; degrees are the identity column
     W = _numeric_columns(F)
     rec = _Recogniser(F, order)
     degrees = np.rint(np.abs(W).max(axis=1)).astype(int)
@@ -295,5 +296,105 @@ def character_table(F: np.ndarray, order: int) -> ExactTable | Violation:
     order_cols = [first] + sorted((c for c in range(k) if c != first), key=lambda c: (sizes[c], c))
     values = [[row[c] for c in order_cols] for row in values]
     sizes = [sizes[c] for c in order_cols]
-    del d
     return ExactTable(values, sizes, m)
+
+
+# ---------------------------------------------------------------------------
+# Frobenius–Schur indicators of a candidate
+# ---------------------------------------------------------------------------
+#: nodes the isomorphism search may use when it has to decide which rows correspond (as
+#: many as solve's merge of named groups into candidates); beyond it a sign stays open
+ISOMORPHISM_NODES = 20000
+
+
+def ring_indicators(F: np.ndarray, dims) -> list[int | None]:
+    """What the fusion ring and the degrees fix of the Frobenius–Schur indicators: ``0`` for
+    an irreducible that is not self-dual (N_{λλ}^1 = 0), ``1`` for a self-dual one of odd
+    degree (a quaternionic representation has even degree; the trivial one is real), and
+    ``None`` for a self-dual one of even degree: ``+1`` or ``-1``, which the ring cannot
+    tell (D8 and Q8 share their ring; Q8's 2-dimensional irreducible is quaternionic).
+
+    >>> F = np.zeros((2, 2, 2), dtype=np.int64); F[0] = np.eye(2); F[1] = [[0, 1], [1, 0]]
+    >>> ring_indicators(F, [1, 1])
+    [1, 1]
+    """
+    return [0 if F[i, i, 0] == 0 else 1 if int(dims[i]) % 2 else None for i in range(len(F))]
+
+
+@dataclass
+class Indicators:
+    """Frobenius–Schur indicators of a candidate's irreducibles, in its row order.
+
+    ``values[i]``: 1, -1 or 0 where what is known fixes it, ``None`` where not (a self-dual
+    row whose sign the ring leaves open, or one on which the named groups disagree);
+    ``by_group[j]``: the same for the candidate's j-th named group alone (``None`` where a
+    symmetry of the data could exchange the row with one of the other sign)."""
+
+    values: list[int | None]
+    by_group: list[list[int | None]] = field(default_factory=list)
+
+    @property
+    def groups_differ(self) -> bool:
+        """Whether the named groups' indicators are not the same list."""
+        return any(g != self.by_group[0] for g in self.by_group)
+
+
+def candidate_indicators(candidate) -> Indicators:
+    """The Frobenius–Schur indicators of a candidate (:class:`bootstrap.engine.Candidate`).
+
+    Without named groups: :func:`ring_indicators`. With them, each group's stored indicators
+    (groupdb, from GAP), carried to the candidate's rows: directly where the candidate was
+    built from that group (its rows are the group's irreducibles), else through an
+    isomorphism of (branching, fusion ring). Such a correspondence is fixed only up to the
+    symmetries of those data, so a row gets a group's indicator only where every
+    correspondence gives the same one. Where the groups disagree the row is ``None``.
+    """
+    by_group = [_group_indicators(candidate, j) for j in range(len(candidate.groups))]
+    if not by_group:
+        return Indicators(ring_indicators(candidate.fusion, candidate.dims))
+    first = by_group[0]
+    return Indicators([x if all(b[i] == x for b in by_group) else None for i, x in enumerate(first)], by_group)
+
+
+def _group_indicators(candidate, j: int) -> list[int | None]:
+    m = candidate.groups[j]
+    ind = [int(x) for x in m.group.indicators]
+    M1, F1 = candidate.branching, candidate.fusion
+    if j == 0 and candidate.found_by[:1] == ["named"] and np.array_equal(M1, m.branching):
+        return ind  # the candidate is this group: its rows are the group's irreducibles, in order
+    M2, F2 = m.branching, tensor_coefficients(m.group)
+    try:
+        pi = ring_isomorphism(M1, F1, M2, F2, ISOMORPHISM_NODES)
+    except IsomorphismUndecided:  # pragma: no cover - the merge decided it within as many nodes
+        pi = None
+    if pi is None:  # pragma: no cover - the group was merged into this candidate by an isomorphism
+        return ring_indicators(F1, candidate.dims)
+    open_ = _sign_open(M2, F2, ind)
+    out: list[int | None] = [None] * len(ind)
+    for g, row in enumerate(pi):
+        out[row] = None if g in open_ else ind[g]
+    return out
+
+
+def _sign_open(M: np.ndarray, F: np.ndarray, ind: list[int]) -> set[int]:
+    """The group's irreducibles whose match with a candidate's row is fixed only up to a
+    symmetry of (M, F) — a permutation of the irreducibles keeping both — that could trade
+    it for one of the other sign: the data do not tell which of the two the row is. (Only
+    self-dual irreducibles with equal restrictions to N can be traded for each other.)"""
+    out: set[int] = set()
+    for g in range(len(M)):
+        for h in range(g + 1, len(M)):
+            if ind[h] != ind[g] and np.array_equal(M[g], M[h]) and not {g, h} <= out and _exchangeable(M, F, g, h):
+                out |= {g, h}
+    return out
+
+
+def _exchangeable(M: np.ndarray, F: np.ndarray, g: int, h: int) -> bool:
+    """Whether a symmetry of (M, F) may take h to g: a marker column pins h to g in
+    ring_isomorphism's search; undecided within ISOMORPHISM_NODES counts as may."""
+    A = np.column_stack([M, np.arange(len(M)) == g]).astype(M.dtype)
+    B = np.column_stack([M, np.arange(len(M)) == h]).astype(M.dtype)
+    try:
+        return ring_isomorphism(A, F, B, F, ISOMORPHISM_NODES) is not None
+    except IsomorphismUndecided:
+        return True

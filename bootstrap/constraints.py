@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bootstrap.data import SpectralData
+from groupdb.query import reciprocity_index, reciprocity_index_range
 
 DATA = "data"
 TRIVIAL = "trivial"
@@ -87,12 +88,11 @@ def reciprocity(data: SpectralData, max_order: int | None = None) -> Reciprocity
     if data.ramp is not None:
         R = data.ramp_exact
         if R is not None:
-            Rn = R @ n
-            idx = Rn[0] // n[0] if Rn[0] % n[0] == 0 else None
-            if idx is None or idx < 1 or not np.array_equal(Rn, idx * n):
+            idx = reciprocity_index(R, n)
+            if idx is None:
                 violations.append(Violation(
                     RECIPROCITY,
-                    f"R n = {_vec(Rn)} is not a multiple of n = {_vec(n)} (N's irreducible dimensions), "
+                    f"R n = {_vec(R @ n)} is not a multiple of n = {_vec(n)} (N's irreducible dimensions), "
                     f"so R is not MᵀM for any group G ⊃ N with all irreducibles present; {SECTION7}",
                 ))
                 allowed = set()
@@ -100,26 +100,19 @@ def reciprocity(data: SpectralData, max_order: int | None = None) -> Reciprocity
                 allowed = {int(idx)}
                 fixed = True
         else:
-            # R n = I n with entries from the sets: I lies between the extreme row sums
-            lo, hi = 1, None
-            for mu in range(len(n)):
-                smin = sum(min(data.ramp[mu][nu]) * n[nu] for nu in range(len(n)))
-                smax = sum(max(data.ramp[mu][nu]) * n[nu] for nu in range(len(n)))
-                lo = max(lo, -(-smin // n[mu]))
-                hi = smax // n[mu] if hi is None else min(hi, smax // n[mu])
-            allowed = set(range(int(lo), int(hi) + 1))
+            allowed = set(reciprocity_index_range(data.ramp, n))
             if not allowed:
                 violations.append(Violation(RECIPROCITY, f"no integer [G:N] satisfies R n = [G:N] n for any choice in the confidence sets; {SECTION7}"))
 
     if data.census_exact:
         M = data.census_rows
-        d = M @ n
-        Mtd = M.T @ d
-        idx = Mtd[0] // n[0] if Mtd[0] % n[0] == 0 else None
-        if idx is None or not np.array_equal(Mtd, idx * n):
+        # Σ_λ m_λμ d_λ with d = M n is (MᵀM) n: reciprocity of the census's own ramp matrix
+        # (no census row is zero, so whenever n is an eigenvector its eigenvalue is ≥ 1)
+        idx = reciprocity_index(M.T @ M, n)
+        if idx is None:
             violations.append(Violation(
                 RECIPROCITY,
-                f"the census rows give Σ_λ m_λμ d_λ = {_vec(Mtd)}, not a multiple of n = {_vec(n)}; {SECTION7}",
+                f"the census rows give Σ_λ m_λμ d_λ = {_vec(M.T @ (M @ n))}, not a multiple of n = {_vec(n)}; {SECTION7}",
             ))
             allowed = set()
         else:

@@ -4,7 +4,7 @@ Input file (JSON)::
 
     {"subgroup": {"cyclic": 3} | {"abelian": [2, 4]} | {"id": [6, 1]} | {"name": "S3"},
      "ramp": [[...]], "plateau": [[...]],
-     "census": {"rows": [[...], ...], "counts": [...], "distinct": false},
+     "census": {"rows": [[...], ...], "distinct": false},
      "max_order": 200, "index": 2}
 
 ramp, plateau and census are each optional, at least one is needed. A matrix entry is an
@@ -13,9 +13,15 @@ set). Census rows are M's rows up to order, one per irreducible of G; with
 ``"distinct": true`` they are only the distinct rows (a cluster census cannot tell two
 irreducibles with equal restrictions apart), each occurring at least once.
 
+JSON is the file format only: :func:`parse_data` reads it, :meth:`SpectralData.to_json`
+writes it, and code builds data with :func:`spectral_data` (and varies them with
+``dataclasses.replace``).
+
 >>> d = parse_data({"subgroup": {"cyclic": 3}, "ramp": [[2, 0, 0], [0, 1, 1], [0, 1, 1]]})
 >>> d.ramp_exact.tolist(), d.known.group.name
 ([[2, 0, 0], [0, 1, 1], [0, 1, 1]], 'C3')
+>>> d.to_json() == {"subgroup": {"cyclic": 3}, "ramp": [[2, 0, 0], [0, 1, 1], [0, 1, 1]]}
+True
 """
 from __future__ import annotations
 
@@ -39,7 +45,6 @@ class SpectralData:
     ramp: SetMatrix | None = None
     plateau: SetMatrix | None = None
     census_rows: np.ndarray | None = None
-    census_counts: tuple[int, ...] | None = None
     census_distinct: bool = False
     max_order: int | None = None
     index: int | None = None
@@ -52,6 +57,26 @@ class SpectralData:
     def census_exact(self) -> bool:
         """Census rows are M itself up to row order."""
         return self.census_rows is not None and not self.census_distinct
+
+    def to_json(self) -> dict:
+        """The input-file form (:func:`parse_data` reads it back to equal data)."""
+        out: dict = {"subgroup": _plain(self.known.spec)}
+        for name, S in (("ramp", self.ramp), ("plateau", self.plateau)):
+            if S is not None:
+                out[name] = [[next(iter(v)) if len(v) == 1 else sorted(v) for v in row] for row in S]
+        if self.census_rows is not None:
+            out["census"] = {"rows": self.census_rows.tolist(), "distinct": self.census_distinct}
+        for name in ("max_order", "index"):
+            if getattr(self, name) is not None:
+                out[name] = getattr(self, name)
+        return out
+
+
+def _plain(value):
+    """JSON's form of a cached, frozen subgroup spec (tuples back to lists)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return [_plain(v) for v in value] if isinstance(value, tuple) else value
 
 
 def _exact(S: SetMatrix | None) -> np.ndarray | None:
@@ -83,6 +108,8 @@ def _integer(x, what: str) -> int:
 
 def parse_matrix(M, size: int, name: str) -> SetMatrix:
     """A symmetric size×size matrix of non-negative integers or confidence sets."""
+    if isinstance(M, np.ndarray):
+        M = M.tolist()
     if not isinstance(M, (list, tuple)) or len(M) != size or not all(isinstance(r, (list, tuple)) and len(r) == size for r in M):
         shape = f"{len(M)} rows" if isinstance(M, (list, tuple)) else type(M).__name__
         raise SymbootInputError(f"the {name} matrix must be {size}×{size} (one row per irreducible of N), got {shape}")
@@ -108,28 +135,37 @@ def parse_matrix(M, size: int, name: str) -> SetMatrix:
     return tuple(out)
 
 
-def parse_census(census, size: int) -> tuple[np.ndarray, tuple[int, ...] | None, bool]:
+def parse_census(census, size: int) -> tuple[np.ndarray, bool]:
+    """(rows of M, distinct) from the input's census entry."""
     if not isinstance(census, dict) or "rows" not in census:
-        raise SymbootInputError('census must be {"rows": [[...], ...], "counts": [...]}')
-    rows = census["rows"]
-    if not isinstance(rows, list) or not rows or not all(isinstance(r, list) and len(r) == size for r in rows):
+        raise SymbootInputError('census must be {"rows": [[...], ...], "distinct": false}')
+    if "counts" in census:
+        # the block sizes D_λ ≈ c·d_λ hold only for large systems: no exact constraint to give
+        raise SymbootInputError('census "counts" (block sizes) are not used by the bootstrap, which takes only '
+                                'exact data; give the rows (and "distinct") alone')
+    unknown = set(census) - {"rows", "distinct"}
+    if unknown:
+        raise SymbootInputError(f"unknown census keys: {', '.join(sorted(map(str, unknown)))}")
+    return _census_rows(census["rows"], size), _distinct(census.get("distinct", False))
+
+
+def _distinct(distinct) -> bool:
+    if not isinstance(distinct, (bool, np.bool_)):
+        raise SymbootInputError(f'census "distinct" must be true or false, got {distinct!r}')
+    return bool(distinct)
+
+
+def _census_rows(rows, size: int) -> np.ndarray:
+    if isinstance(rows, np.ndarray):
+        rows = rows.tolist()
+    if not isinstance(rows, (list, tuple)) or not rows or not all(isinstance(r, (list, tuple)) and len(r) == size for r in rows):
         raise SymbootInputError(f"census rows must be a non-empty list of rows with {size} entries (one per irreducible of N)")
     M = np.array([[_integer(x, "census row entry") for x in r] for r in rows], dtype=np.int64)
     if (M < 0).any():
         raise SymbootInputError("a census row has a negative entry")
     if (M.sum(axis=1) == 0).any():
         raise SymbootInputError("a census row is zero (every multiplet lies in some sector)")
-    counts = census.get("counts")
-    if counts is not None:
-        if not isinstance(counts, list) or len(counts) != len(rows):
-            raise SymbootInputError("census counts need one entry per row")
-        counts = tuple(_integer(c, "census count") for c in counts)
-        if min(counts) < 0:
-            raise SymbootInputError("a census count is negative")
-    distinct = census.get("distinct", False)
-    if not isinstance(distinct, bool):
-        raise SymbootInputError(f'census "distinct" must be true or false, got {distinct!r}')
-    return M, counts, distinct
+    return M
 
 
 def parse_data(obj: dict) -> SpectralData:
@@ -142,23 +178,47 @@ def parse_data(obj: dict) -> SpectralData:
     if "subgroup" not in obj:
         raise SymbootInputError('the input needs "subgroup", e.g. {"cyclic": 3}')
     K = known_subgroup(obj["subgroup"])
-    r = K.rank
-    ramp = parse_matrix(obj["ramp"], r, "ramp") if obj.get("ramp") is not None else None
-    plateau = parse_matrix(obj["plateau"], r, "plateau") if obj.get("plateau") is not None else None
-    census = parse_census(obj["census"], r) if obj.get("census") is not None else (None, None, False)
-    if ramp is None and plateau is None and census[0] is None:
+    census, distinct = (None, False) if obj.get("census") is None else parse_census(obj["census"], K.rank)
+    return spectral_data(K, ramp=obj.get("ramp"), plateau=obj.get("plateau"), census=census, distinct=distinct,
+                         max_order=obj.get("max_order"), index=obj.get("index"))
+
+
+def spectral_data(known: KnownSubgroup, *, ramp=None, plateau=None, census=None, distinct: bool = False,
+                  max_order: int | None = None, index: int | None = None) -> SpectralData:
+    """Validated data from Python values: the one constructor (parse_data reads files into it).
+
+    Parameters
+    ----------
+    known : KnownSubgroup
+    ramp, plateau : r×r nested sequences, optional
+        Entries an integer or a list of allowed integers (a confidence set).
+    census : (k, r) array_like, optional
+        Rows of M up to row order; ``distinct``: only the distinct rows.
+    max_order, index : int, optional
+        Bound on |G|; the index [G:N] when the data do not fix it.
+
+    Examples
+    --------
+    >>> from bootstrap.known import known_subgroup
+    >>> d = spectral_data(known_subgroup({"cyclic": 3}), census=[[1, 0, 0], [0, 1, 1]], distinct=True)
+    >>> d.census_rows.tolist(), d.census_exact
+    ([[1, 0, 0], [0, 1, 1]], False)
+    """
+    r = known.rank
+    R = parse_matrix(ramp, r, "ramp") if ramp is not None else None
+    P = parse_matrix(plateau, r, "plateau") if plateau is not None else None
+    M = _census_rows(census, r) if census is not None else None
+    if R is None and P is None and M is None:
         raise SymbootInputError("give at least one of ramp, plateau, census")
-    max_order = obj.get("max_order")
     if max_order is not None:
         max_order = _integer(max_order, "max_order")
         if max_order < 1:
             raise SymbootInputError("max_order must be positive")
-    index = obj.get("index")
     if index is not None:
         index = _integer(index, "index")
         if index < 1:
             raise SymbootInputError("index [G:N] must be positive")
-    return SpectralData(K, ramp, plateau, census[0], census[1], census[2], max_order, index)
+    return SpectralData(known, R, P, M, _distinct(distinct) if M is not None else False, max_order, index)
 
 
 def load_data(path) -> SpectralData:

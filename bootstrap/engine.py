@@ -1,4 +1,4 @@
-"""The bootstrap pipeline: reciprocity → named search and abstract search → candidates.
+"""The engine's entry point, solve: reciprocity → abstract search and named search → candidates.
 
 Status (top level):
 
@@ -30,14 +30,14 @@ from functools import lru_cache
 
 import numpy as np
 
-from bootstrap.character_table import ExactTable, character_table, check_n_columns, codegrees
+from bootstrap.character_table import ExactTable, candidate_indicators, character_table, check_n_columns, codegrees
 from bootstrap.constraints import (
     CHARACTER_TABLE, Violation, check_branching_data, check_divisibility, check_fusion_axioms,
     check_fusion_restriction, reciprocity,
 )
 from bootstrap.data import SpectralData
-from bootstrap.identify import Match, named_search, ring_isomorphism
-from bootstrap.solver import enumerate_branchings, enumerate_fusion_rings
+from bootstrap.identify import IsomorphismUndecided, Match, named_search, ring_isomorphism
+from bootstrap.solver import SearchResult, enumerate_branchings, enumerate_fusion_rings
 
 from common.summary import group_label, html_summary
 from groupdb.characters import tensor_coefficients as _tensor_coefficients
@@ -71,6 +71,7 @@ def _signature(M: np.ndarray, F: np.ndarray):
 DEFAULT_MAX_ORDER = 200
 MAX_RANK = 12  # abstract fusion-ring search only below this rank (SPEC: rank ≲ 12)
 MERGE_RANK = 24  # named candidates are merged by ring isomorphism below this rank
+MERGE_NODES = 20000  # search nodes per ring isomorphism before it is left undecided
 
 
 @dataclass
@@ -85,6 +86,8 @@ class Candidate:
     groups: list[Match] = field(default_factory=list)
     found_by: list[str] = field(default_factory=list)  # "abstract", "named"
     note: str = ""
+    # named groups whose ring isomorphism to this candidate was left undecided (MERGE_NODES)
+    unmatched: list[Match] = field(default_factory=list, repr=False)
 
     @property
     def dims(self) -> np.ndarray:
@@ -93,13 +96,16 @@ class Candidate:
     _n: np.ndarray = field(default=None, repr=False)
 
     def to_json(self) -> dict:
+        fs = candidate_indicators(self)  # Frobenius–Schur indicators per row, null where not fixed
         out = {
             "order": self.order,
             "dims": [int(x) for x in self.dims],
             "branching": self.branching.tolist(),
             "fusion": self.fusion.tolist(),
             "found_by": self.found_by,
-            "groups": [{"id": list(m.group.id), "name": m.group.name, "subgroup_classes": list(m.positions)} for m in self.groups],
+            "groups": [{"id": list(m.group.id), "name": m.group.name, "subgroup_classes": list(m.positions),
+                        "indicators": ind} for m, ind in zip(self.groups, fs.by_group)],
+            "indicators": fs.values,
             "note": self.note,
         }
         if self.table is not None:
@@ -200,6 +206,11 @@ def solve(data: SpectralData, time_limit: float = 10.0, abstract: bool = True, m
           reconstruct_limit: int = 12) -> Result:
     """Every candidate representation theory of G ⊃ N consistent with the data.
 
+    The steps: reciprocity gives the allowed indices [G:N]; at each, the abstract search
+    (:func:`_abstract_candidates`) and the named search (:func:`_named_candidates`, which
+    merges each named group into an abstract candidate with an isomorphic ring); then notes
+    on the candidates no group names (:func:`_note_unnamed`) and the status (:func:`_status`).
+
     Parameters
     ----------
     data : SpectralData
@@ -216,77 +227,134 @@ def solve(data: SpectralData, time_limit: float = 10.0, abstract: bool = True, m
     t0 = time.monotonic()
     deadline = t0 + time_limit
     K = data.known
-    n = K.dims
-    cap = data.max_order or max(DEFAULT_MAX_ORDER, coverage())
-    rec = reciprocity(data, cap)
+    rec = reciprocity(data, data.max_order or max(DEFAULT_MAX_ORDER, coverage()))
     violations = list(rec.violations)
     searches = ["reciprocity"]
-    named_info = {"status": "not run", "orders": []}
-    abstract_info = {"status": "not run", "reason": "", "killed": []}
     if not rec.indices:
-        return Result("inconsistent", None, None, [], violations, abstract_info, named_info, searches, time.monotonic() - t0)
+        return Result("inconsistent", None, None, [], violations, _AbstractLog.not_run(),
+                      {"status": "not run", "orders": []}, searches, time.monotonic() - t0)
 
     candidates: list[Candidate] = []
-    abstract_complete = True
-    abstract_reasons = []
-    killed: list[Violation] = []
-    named_complete_orders, beyond = [], []
-    unstored: dict[int, str] = {}  # order -> why the named search there may miss groups
+    log, named = _AbstractLog(ran=abstract), _NamedLog()
     for index in rec.indices:
-        order = index * K.order
-        # --- abstract -------------------------------------------------------
         if abstract:
-            br = enumerate_branchings(data, index, deadline)
-            killed.extend(br.violations)
-            if not br.complete:
-                abstract_complete = False
-                abstract_reasons.append(f"[G:N] = {index}: {br.reason}")
-            for M in br.solutions:
-                if time.monotonic() >= deadline:
-                    abstract_complete = False
-                    abstract_reasons.append(f"[G:N] = {index}: time limit before all branchings were examined")
-                    break
-                if len(M) > max_rank:
-                    abstract_complete = False
-                    abstract_reasons.append(f"[G:N] = {index}: fusion-ring search skipped for rank {len(M)} > {max_rank}")
-                    continue
-                rings = enumerate_fusion_rings(K, M, deadline)
-                killed.extend(rings.violations)
-                if not rings.complete:
-                    abstract_complete = False
-                    abstract_reasons.append(f"[G:N] = {index}, rank {len(M)}: {rings.reason}")
-                for F in rings.solutions:
-                    bad = check_n_columns(K, M, F)
-                    if bad:
-                        killed.append(bad)
-                        continue
-                    table, source, bad = _table_for(F, order)
-                    if bad:
-                        killed.append(bad)
-                        continue
-                    candidates.append(Candidate(order, M, F, table, source, [], ["abstract"], _n=n))
-        # --- named ----------------------------------------------------------
-        if order <= coverage():
-            searches.append(f"named search over the {order}-element groups of groupdb")
-            found = named_search(data, order)
-            if found.complete:
-                named_complete_orders.append(order)
-            else:
-                unstored[order] = found.reason
-            _attach_named(data, list(found.matches), candidates, order, reconstruct_limit, violations)
-        else:
-            beyond.append(order)
+            candidates.extend(_abstract_candidates(data, index, deadline, max_rank, log))
+        _named_candidates(data, index * K.order, candidates, reconstruct_limit, violations, searches, named)
     if abstract:
         searches.append("abstract SMT search (z3)")
-        abstract_info = {
-            "status": "complete" if abstract_complete else "incomplete",
-            "reason": "; ".join(dict.fromkeys(abstract_reasons))[:2000],
-            "killed": [v.to_json() for v in _dedupe(killed)][:50],
+    _note_unnamed(candidates, named.unstored)
+    status = _status(candidates, named, log, violations)
+    index = rec.indices[0] if len(rec.indices) == 1 else None
+    order = index * K.order if index else None
+    return Result(status, index, order, candidates, violations, log.info(), named.info(), searches,
+                  time.monotonic() - t0)
+
+
+@dataclass
+class _AbstractLog:
+    """What the abstract search of one solve has learnt: whether it is complete, why not, and
+    the violations that removed candidates. Not run, it decides nothing (``complete`` False)."""
+
+    ran: bool = True
+    reasons: list[str] = field(default_factory=list)
+    killed: list[Violation] = field(default_factory=list)
+    finished: bool = True
+
+    @property
+    def complete(self) -> bool:
+        return self.ran and self.finished
+
+    def limit(self, where: str, why: str) -> None:
+        self.finished = False
+        self.reasons.append(f"{where}: {why}")
+
+    def absorb(self, found: SearchResult, where: str) -> None:
+        """One search's outcome: its violations, and its limit if it did not finish."""
+        self.killed.extend(found.violations)
+        if not found.complete:
+            self.limit(where, found.reason)
+
+    @staticmethod
+    def not_run() -> dict:
+        return {"status": "not run", "reason": "", "killed": []}
+
+    def info(self) -> dict:
+        if not self.ran:
+            return self.not_run()
+        return {
+            "status": "complete" if self.finished else "incomplete",
+            "reason": "; ".join(dict.fromkeys(self.reasons))[:2000],
+            "killed": [v.to_json() for v in _dedupe(self.killed)][:50],
         }
+
+
+@dataclass
+class _NamedLog:
+    """The named search's reach: orders it exhausted, orders where the database may miss groups
+    (with why), orders beyond the database."""
+
+    complete_orders: list[int] = field(default_factory=list)
+    unstored: dict[int, str] = field(default_factory=dict)
+    beyond: list[int] = field(default_factory=list)
+
+    def info(self) -> dict:
+        return {"status": "incomplete" if self.unstored else "complete", "orders": self.complete_orders,
+                "unstored": [{"order": o, "reason": r} for o, r in self.unstored.items()],
+                "beyond_coverage": self.beyond}
+
+
+def _abstract_candidates(data: SpectralData, index: int, deadline: float, max_rank: int,
+                         log: _AbstractLog) -> list[Candidate]:
+    """The abstract search at one index: branchings M, the fusion rings of each M, and the
+    rings whose N-columns and character table check out."""
+    K = data.known
+    order = index * K.order
+    where = f"[G:N] = {index}"
+    br = enumerate_branchings(data, index, deadline)
+    log.absorb(br, where)
+    out = []
+    for M in br.solutions:
+        if time.monotonic() >= deadline:
+            log.limit(where, "time limit before all branchings were examined")
+            break
+        if len(M) > max_rank:
+            log.limit(where, f"fusion-ring search skipped for rank {len(M)} > {max_rank}")
+            continue
+        rings = enumerate_fusion_rings(K, M, deadline)
+        log.absorb(rings, f"{where}, rank {len(M)}")
+        for F in rings.solutions:
+            bad = check_n_columns(K, M, F)
+            if not bad:
+                table, source, bad = _table_for(F, order)
+            if bad:
+                log.killed.append(bad)
+                continue
+            out.append(Candidate(order, M, F, table, source, [], ["abstract"], _n=K.dims))
+    return out
+
+
+def _named_candidates(data: SpectralData, order: int, candidates: list[Candidate], reconstruct_limit: int,
+                      violations: list[Violation], searches: list[str], log: _NamedLog) -> None:
+    """The named search at one order, within the database's coverage, attached to the candidates."""
+    if order > coverage():
+        log.beyond.append(order)
+        return
+    searches.append(f"named search over the {order}-element groups of groupdb")
+    found = named_search(data, order)
+    if found.complete:
+        log.complete_orders.append(order)
     else:
-        abstract_complete = False  # not run: it decides nothing
+        log.unstored[order] = found.reason
+    _attach_named(data, list(found.matches), candidates, order, reconstruct_limit, violations)
+
+
+def _note_unnamed(candidates: list[Candidate], unstored: dict[int, str]) -> None:
+    """Say for each candidate no group names why none does — or which groups it may be, where
+    the ring isomorphism to a named group was left undecided (never "not group-like" then)."""
     for c in candidates:
-        if c.groups:
+        if c.unmatched:
+            c.note = "; ".join(filter(None, [c.note, _undecided_note(c.unmatched)]))
+        if c.groups or c.unmatched:
             continue
         if c.order in unstored:
             c.note = f"no stored group of order {c.order} realises it, but {unstored[c.order]}"
@@ -294,22 +362,27 @@ def solve(data: SpectralData, time_limit: float = 10.0, abstract: bool = True, m
             c.note = f"not group-like: no group of order {c.order} realises it (the database is complete there)"
         else:
             c.note = f"not a group of order ≤ {coverage()} (beyond the database)"
-    named_info = {"status": "incomplete" if unstored else "complete", "orders": named_complete_orders,
-                  "unstored": [{"order": o, "reason": r} for o, r in unstored.items()], "beyond_coverage": beyond}
 
-    group_like = [c for c in candidates if c.groups or c.order > coverage() or c.order in unstored]
-    if (beyond or unstored) and not abstract_complete:
-        status = "incomplete"
-    elif not group_like:
-        status = "inconsistent"
-        if not violations:
-            violations.append(Violation("data", "no group G ⊃ N of the allowed orders reproduces the data"
-                                        + (f"; constraints that removed abstract candidates: {', '.join(sorted({v.constraint for v in killed}))}" if killed else "")))
-    else:
-        status = "complete"
-    index = rec.indices[0] if len(rec.indices) == 1 else None
-    order = index * K.order if index else None
-    return Result(status, index, order, candidates, violations, abstract_info, named_info, searches, time.monotonic() - t0)
+
+def _undecided_note(matches: list[Match]) -> str:
+    names = ", ".join(dict.fromkeys(m.group.name for m in matches))
+    return (f"may be the ring of {names} (a separate candidate): the ring isomorphism was not decided "
+            f"within {MERGE_NODES} search nodes")
+
+
+def _status(candidates: list[Candidate], named: _NamedLog, log: _AbstractLog, violations: list[Violation]) -> str:
+    """complete / inconsistent / incomplete, as the module docstring defines them."""
+    if (named.beyond or named.unstored) and not log.complete:
+        return "incomplete"
+    group_like = [c for c in candidates if c.groups or c.order > coverage() or c.order in named.unstored]
+    if group_like:
+        return "complete"
+    if not violations:
+        why = "no group G ⊃ N of the allowed orders reproduces the data"
+        if log.killed:
+            why += f"; constraints that removed abstract candidates: {', '.join(sorted({v.constraint for v in log.killed}))}"
+        violations.append(Violation("data", why))
+    return "inconsistent"
 
 
 def _dedupe(vs):
@@ -323,6 +396,10 @@ def _dedupe(vs):
 
 def _attach_named(data, matches: list[Match], candidates: list[Candidate], order: int,
                   reconstruct_limit: int, violations: list[Violation]) -> None:
+    """Cross-check each named group against the abstract constraints, then merge it into the
+    candidate with an isomorphic ring (same M, same fusion up to relabelling) or add it as a
+    candidate of its own. Where the isomorphism search gives up (MERGE_NODES) the group stays
+    apart and both candidates say so: an undecided merge is not a 'not isomorphic'."""
     n = data.known.dims
     # reconstructing from the ring costs ~0.1-0.5 s at rank 64: do it where it is the answer
     reconstruct = len(matches) == 1 or (len(matches) <= reconstruct_limit and all(m.group.nclasses <= 32 for m in matches))
@@ -337,17 +414,12 @@ def _attach_named(data, matches: list[Match], candidates: list[Candidate], order
         if problems:
             violations.append(Violation("cross-check", f"{m.group.name} fails the abstract constraints: "
                                         + "; ".join(map(str, problems))))
-        merged = False
-        if len(M) <= MERGE_RANK:
-            sig = _signature(M, F)
-            for c in buckets.get(sig, []):
-                if ring_isomorphism(c.branching, c.fusion, M, F, 20000) is not None:
-                    c.groups.append(m)
-                    if "named" not in c.found_by:
-                        c.found_by.append("named")
-                    merged = True
-                    break
-        if merged:
+        same = buckets.get(_signature(M, F), []) if len(M) <= MERGE_RANK else []
+        c, undecided = _isomorphic_candidate(same, M, F)
+        if c is not None:
+            c.groups.append(m)
+            if "named" not in c.found_by:
+                c.found_by.append("named")
             continue
         if reconstruct:
             table, source, bad = _table_for(F, order, m.group)
@@ -356,5 +428,26 @@ def _attach_named(data, matches: list[Match], candidates: list[Candidate], order
         if bad:
             violations.append(Violation("cross-check", f"{m.group.name}: {bad}"))
         candidates.append(Candidate(order, M, F, table, source, [m], ["named"], _n=n))
+        for u in undecided:
+            u.unmatched.append(m)
+        if undecided:
+            found_by = ", ".join(dict.fromkeys(s for u in undecided for s in u.found_by))
+            candidates[-1].note = (f"not merged with {len(undecided)} candidate(s) of the same invariants "
+                                   f"(found by {found_by}): the ring isomorphism was not decided within "
+                                   f"{MERGE_NODES} search nodes")
         if len(M) <= MERGE_RANK:
             buckets.setdefault(_signature(M, F), []).append(candidates[-1])
+
+
+def _isomorphic_candidate(same: list[Candidate], M: np.ndarray, F: np.ndarray
+                          ) -> tuple[Candidate | None, list[Candidate]]:
+    """(the first candidate whose ring is isomorphic to (M, F), or None; the candidates before
+    it for which the isomorphism search gave up within MERGE_NODES nodes)."""
+    undecided = []
+    for c in same:
+        try:
+            if ring_isomorphism(c.branching, c.fusion, M, F, MERGE_NODES) is not None:
+                return c, undecided
+        except IsomorphismUndecided:
+            undecided.append(c)
+    return None, undecided

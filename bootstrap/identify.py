@@ -21,7 +21,8 @@ from groupdb.group import Group
 from groupdb.query import Match, NamedSearch
 from groupdb.store import ramp_key
 
-__all__ = ["Match", "NamedSearch", "named_search", "subgroup_matches", "ring_isomorphism"]
+__all__ = ["Match", "NamedSearch", "named_search", "subgroup_matches", "ring_isomorphism",
+           "IsomorphismUndecided"]
 
 
 def _groupdb_order(data: SpectralData) -> dict:
@@ -62,12 +63,30 @@ def named_search(data: SpectralData, order: int) -> NamedSearch:
 # ---------------------------------------------------------------------------
 # isomorphism of candidates: a permutation of G's irreducibles preserving M and fusion
 # ---------------------------------------------------------------------------
+class IsomorphismUndecided(Exception):
+    """:func:`ring_isomorphism` gave up: ``max_nodes`` placements were tried without deciding
+    whether the two rings are isomorphic. Neither a yes nor a no."""
+
+    def __init__(self, max_nodes: int):
+        super().__init__(f"ring isomorphism undecided after {max_nodes} search nodes")
+        self.max_nodes = max_nodes
+
+
 def ring_isomorphism(M1: np.ndarray, F1: np.ndarray, M2: np.ndarray, F2: np.ndarray,
                      max_nodes: int = 200000) -> np.ndarray | None:
-    """π with M1[π[i]] = M2[i] and F1[π i, π j, π l] = F2[i, j, l], or None.
+    """π with M1[π[i]] = M2[i] and F1[π i, π j, π l] = F2[i, j, l], or None: not isomorphic.
 
     Backtracking; candidates for i are the indices with the same row of M and the same
-    row-invariants of the fusion tensor. Returns None also when max_nodes is exhausted.
+    row-invariants of the fusion tensor. Raises :class:`IsomorphismUndecided` when more
+    than ``max_nodes`` placements would be needed to decide (a gave-up is not a no).
+
+    >>> M, F = np.array([[1], [1]]), np.array([[[1, 0], [0, 1]], [[0, 1], [1, 0]]])  # C2
+    >>> ring_isomorphism(M, F, M, F).tolist()
+    [0, 1]
+    >>> ring_isomorphism(M, F, M, F, max_nodes=1)
+    Traceback (most recent call last):
+    ...
+    bootstrap.identify.IsomorphismUndecided: ring isomorphism undecided after 1 search nodes
     """
     k = len(M1)
     if M1.shape != M2.shape:
@@ -108,7 +127,7 @@ def ring_isomorphism(M1: np.ndarray, F1: np.ndarray, M2: np.ndarray, F2: np.ndar
                 continue
             nodes += 1
             if nodes > max_nodes:
-                return False
+                raise IsomorphismUndecided(max_nodes)
             pi[i], used[a] = a, True
             if ok(i):
                 done.append(i)
@@ -118,6 +137,4 @@ def ring_isomorphism(M1: np.ndarray, F1: np.ndarray, M2: np.ndarray, F2: np.ndar
             pi[i], used[a] = -1, False
         return False
 
-    if rec(0):
-        return np.array(pi)
-    return None
+    return np.array(pi) if rec(0) else None

@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 import math
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -55,6 +56,32 @@ def _ms(deadline: float) -> int:
 def _core_names(solver: z3.Solver, flags: dict[str, z3.BoolRef]) -> list[str]:
     core = {str(b) for b in solver.unsat_core()}
     return [name for name, b in flags.items() if str(b) in core]
+
+
+def _models(s: z3.Solver, flags: dict[str, z3.BoolRef], deadline: float, res: SearchResult, what: str,
+            fallback: str, refuted: Callable[[str], str]) -> Iterator[z3.ModelRef]:
+    """Each model of ``s`` under the tracking literals, until unsat or a limit; the caller blocks
+    each model before asking for the next. An expired limit or z3's 'unknown' marks ``res``
+    incomplete; unsat before any model adds one Violation naming the core's families
+    (``fallback`` if the core names none), with ``refuted(names)`` as its message."""
+    assumptions = list(flags.values())
+    first = True
+    while True:
+        if time.monotonic() >= deadline:
+            res.complete, res.reason = False, f"time limit while enumerating {what}"
+            return
+        s.set("timeout", _ms(deadline))
+        ans = s.check(*assumptions)
+        if ans == z3.unknown:
+            res.complete, res.reason = False, f"z3: {s.reason_unknown()} while enumerating {what}"
+            return
+        if ans == z3.unsat:
+            if first:
+                names = _core_names(s, flags) or [fallback]
+                res.violations.append(Violation(" + ".join(names), refuted(", ".join(names))))
+            return
+        first = False
+        yield s.model()
 
 
 # ---------------------------------------------------------------------------
@@ -176,27 +203,8 @@ def enumerate_branchings(data: SpectralData, index: int, deadline: float | None 
                 s.add(z3.Implies(flags[DATA], c[i] >= 1))
             else:
                 s.add(z3.Implies(flags[DATA], c[i] == want.get(w, 0)))
-    assumptions = list(flags.values())
-    first = True
-    while True:
-        if time.monotonic() >= deadline:
-            res.complete, res.reason = False, "time limit while enumerating branchings"
-            return res
-        s.set("timeout", _ms(deadline))
-        ans = s.check(*assumptions)
-        if ans == z3.unknown:
-            res.complete, res.reason = False, f"z3: {s.reason_unknown()} while enumerating branchings"
-            return res
-        if ans == z3.unsat:
-            if first:
-                names = _core_names(s, flags) or [DATA]
-                res.violations.append(Violation(
-                    names[0] if len(names) == 1 else " + ".join(names),
-                    f"no branching matrix M at [G:N] = {index} satisfies {', '.join(names)} together",
-                ))
-            return res
-        first = False
-        model = s.model()
+    for model in _models(s, flags, deadline, res, "branchings", DATA,
+                         lambda names: f"no branching matrix M at [G:N] = {index} satisfies {names} together"):
         counts = [model.eval(x, model_completion=True).as_long() for x in c]
         s.add(z3.Or([x != v for x, v in zip(c, counts)]))
         M = _assemble(rows, counts, r)
@@ -207,7 +215,8 @@ def enumerate_branchings(data: SpectralData, index: int, deadline: float | None 
         res.solutions.append(M)
         if len(res.solutions) >= max_solutions:
             res.complete, res.reason = False, f"more than {max_solutions} branching matrices"
-            return res
+            break
+    return res
 
 
 def _assemble(rows, counts, r) -> np.ndarray:
@@ -229,13 +238,36 @@ def _assemble(rows, counts, r) -> np.ndarray:
 def enumerate_fusion_rings(known, M: np.ndarray, deadline: float | None = None,
                            max_solutions: int = MAX_RINGS) -> SearchResult:
     """Every commutative fusion ring on G's irreducibles compatible with M (up to relabelling
-    irreducibles with equal rows of M). Row 0 of M is G's trivial irreducible."""
+    irreducibles with equal rows of M). Row 0 of M is G's trivial irreducible.
+
+    The steps: bounds on the unknowns N_ij^l from restriction and duality; the fusion
+    restriction (linear); exactly one dual; rigidity; associativity (the only quadratic
+    family); then enumeration, blocking each ring and its relabellings."""
     deadline = deadline if deadline is not None else time.monotonic() + 60
     res = SearchResult()
+    T, ub, dual_ok = _ring_bounds(known, M)
+    flags = {f: z3.Bool(f"track:{f}") for f in (FUSION_RESTRICTION, FUSION_AXIOMS)}
+    restriction, axioms = flags[FUSION_RESTRICTION], flags[FUSION_AXIOMS]
+    N, var = _ring_unknowns(ub)
+    s = z3.SolverFor("QF_NIA")
+    _add_ring_bounds(s, N, ub)
+    _add_fusion_restriction(s, restriction, N, M, T)
+    _add_one_dual(s, axioms, N, len(M))
+    # building the k⁴ quadratic terms in z3's Python API is itself seconds at rank 12
+    if not (_add_rigidity(s, axioms, N, dual_ok, deadline) and _add_associativity(s, axioms, N, len(M), deadline)):
+        res.complete, res.reason = False, "time limit while building the fusion-ring constraints"
+        return res
+    _enumerate_rings(s, flags, N, var, M, deadline, max_solutions, res)
+    return res
+
+
+def _ring_bounds(known, M: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(T, ub, dual_ok): T_ijρ the restricted products; ub_ij^l the upper bounds on N_ij^l from
+    restriction (N_ij^l m_lρ ≤ T_ijρ) and duality (N_ij^0 ≤ 1, and 0 unless M_j = M_i*);
+    dual_ok[i, j] whether row j of M is the conjugate of row i."""
     k, r = M.shape
     T = restricted_products(known, M)
     conj_rows = M[:, known.dual]
-    # upper bounds from restriction: N_ij^l m_lρ ≤ T_ijρ
     ub = np.full((k, k, k), np.iinfo(np.int64).max // 4, dtype=np.int64)
     for l in range(k):
         for rho in range(r):
@@ -243,8 +275,12 @@ def enumerate_fusion_rings(known, M: np.ndarray, deadline: float | None = None,
                 ub[:, :, l] = np.minimum(ub[:, :, l], T[:, :, rho] // M[l, rho])
     dual_ok = np.array([[np.array_equal(M[j], conj_rows[i]) for j in range(k)] for i in range(k)])
     ub[:, :, 0] = np.minimum(ub[:, :, 0], dual_ok.astype(np.int64))
+    return T, ub, dual_ok
 
-    flags = {f: z3.Bool(f"track:{f}") for f in (FUSION_RESTRICTION, FUSION_AXIOMS)}
+
+def _ring_unknowns(ub: np.ndarray):
+    """(N, var): N(i, j, l) is N_ij^l — an int where the unit axiom or a zero bound fixes it, else
+    the z3 variable of the unordered pair {i, j} (commutativity), created on first use in var."""
     var: dict[tuple[int, int, int], z3.ArithRef] = {}
 
     def N(i, j, l):
@@ -261,108 +297,116 @@ def enumerate_fusion_rings(known, M: np.ndarray, deadline: float | None = None,
             var[key] = z3.Int(f"N_{i}_{j}_{l}")
         return var[key]
 
-    s = z3.SolverFor("QF_NIA")
+    return N, var
+
+
+def _guarded(s: z3.Solver, flag: z3.BoolRef, expr) -> None:
+    """flag → expr, where expr may already be decided (a Python bool)."""
+    if expr is True:
+        return
+    s.add(z3.Implies(flag, False if expr is False else expr))
+
+
+def _total(terms):
+    """Σ terms, folding the integer ones (no z3 term for a known value)."""
+    consts = sum(t for t in terms if isinstance(t, int))
+    sym = [t for t in terms if not isinstance(t, int)]
+    if not sym:
+        return consts
+    return z3.Sum(sym) + consts if consts else (z3.Sum(sym) if len(sym) > 1 else sym[0])
+
+
+def _mul(a, b):
+    """a·b, without a z3 term where a factor is the integer 0 or 1."""
+    if isinstance(a, int) and isinstance(b, int):
+        return a * b
+    if isinstance(a, int):
+        return 0 if a == 0 else (b if a == 1 else a * b)
+    if isinstance(b, int):
+        return 0 if b == 0 else (a if b == 1 else b * a)
+    return a * b
+
+
+def _add_ring_bounds(s: z3.Solver, N, ub: np.ndarray) -> None:
+    """0 ≤ N_ij^l ≤ ub_ij^l for each unknown (i ≤ j, both non-trivial)."""
+    k = len(ub)
     for i in range(1, k):
         for j in range(i, k):
             for l in range(k):
                 x = N(i, j, l)
                 if not isinstance(x, int):
                     s.add(x >= 0, x <= int(ub[i, j, l]))
-    guard_r, guard_a = flags[FUSION_RESTRICTION], flags[FUSION_AXIOMS]
 
-    def add(flag, expr):
-        if expr is True:
-            return
-        if expr is False:
-            s.add(z3.Implies(flag, False))
-            return
-        s.add(z3.Implies(flag, expr))
 
-    def total(terms):
-        consts = sum(t for t in terms if isinstance(t, int))
-        sym = [t for t in terms if not isinstance(t, int)]
-        if not sym:
-            return consts
-        return z3.Sum(sym) + consts if consts else (z3.Sum(sym) if len(sym) > 1 else sym[0])
-
-    def mul(a, b):
-        if isinstance(a, int) and isinstance(b, int):
-            return a * b
-        if isinstance(a, int):
-            return 0 if a == 0 else (b if a == 1 else a * b)
-        if isinstance(b, int):
-            return 0 if b == 0 else (a if b == 1 else b * a)
-        return a * b
-
-    for i in range(1, k):  # fusion restriction (linear)
+def _add_fusion_restriction(s: z3.Solver, guard: z3.BoolRef, N, M: np.ndarray, T: np.ndarray) -> None:
+    """Σ_l N_ij^l m_lρ = T_ijρ: fusing then restricting to N is restricting then fusing (linear)."""
+    k, r = M.shape
+    for i in range(1, k):
         for j in range(i, k):
             for rho in range(r):
-                add(guard_r, total([mul(N(i, j, l), int(M[l, rho])) for l in range(k) if M[l, rho]]) == int(T[i, j, rho]))
-    for i in range(1, k):  # exactly one dual
-        add(guard_a, total([N(i, j, 0) for j in range(1, k)]) == 1)
-    def out_of_time() -> bool:
-        # building the k⁴ quadratic terms in z3's Python API is itself seconds at rank 12
-        if time.monotonic() < deadline:
-            return False
-        res.complete, res.reason = False, "time limit while building the fusion-ring constraints"
-        return True
+                _guarded(s, guard, _total([_mul(N(i, j, l), int(M[l, rho])) for l in range(k) if M[l, rho]])
+                         == int(T[i, j, rho]))
 
-    for j in range(1, k):  # rigidity N_ij^l = N_{j* l}^i
-        if out_of_time():
-            return res
+
+def _add_one_dual(s: z3.Solver, guard: z3.BoolRef, N, k: int) -> None:
+    """Σ_j N_ij^0 = 1: each irreducible has exactly one dual."""
+    for i in range(1, k):
+        _guarded(s, guard, _total([N(i, j, 0) for j in range(1, k)]) == 1)
+
+
+def _add_rigidity(s: z3.Solver, guard: z3.BoolRef, N, dual_ok: np.ndarray, deadline: float) -> bool:
+    """N_ij^l = N_{j* l}^i whenever a = j* (N_ja^0 = 1). False if the deadline passed first."""
+    k = len(dual_ok)
+    for j in range(1, k):
+        if time.monotonic() >= deadline:
+            return False
         for a in range(1, k):
             if not dual_ok[j, a]:
                 continue
             cond = N(j, a, 0)
             eqs = [N(i, j, l) == N(a, l, i) for i in range(1, k) for l in range(1, k)]
             if any(e is False for e in eqs):
-                add(guard_a, cond == 0)
+                _guarded(s, guard, cond == 0)
                 continue
             eqs = [e for e in eqs if e is not True]
             if eqs:
                 if isinstance(cond, int):
                     if cond == 1:
                         for e in eqs:
-                            add(guard_a, e)
+                            _guarded(s, guard, e)
                 else:
-                    add(guard_a, z3.Implies(cond == 1, z3.And(eqs)))
-    for i in range(1, k):  # associativity: L_i L_j = L_j L_i
-        if out_of_time():
-            return res
+                    _guarded(s, guard, z3.Implies(cond == 1, z3.And(eqs)))
+    return True
+
+
+def _add_associativity(s: z3.Solver, guard: z3.BoolRef, N, k: int, deadline: float) -> bool:
+    """L_i L_j = L_j L_i for the fusion matrices (L_i)_a^m = N_ia^m: with commutativity, the
+    ring is associative. The only quadratic family. False if the deadline passed first."""
+    for i in range(1, k):
+        if time.monotonic() >= deadline:
+            return False
         for j in range(i + 1, k):
             for a in range(1, k):
                 for b in range(1, k):
-                    lhs = total([mul(N(i, a, m), N(j, m, b)) for m in range(k)])
-                    rhs = total([mul(N(j, a, m), N(i, m, b)) for m in range(k)])
-                    if isinstance(lhs, int) and isinstance(rhs, int):
-                        add(guard_a, lhs == rhs)
-                    else:
-                        add(guard_a, lhs == rhs)
+                    lhs = _total([_mul(N(i, a, m), N(j, m, b)) for m in range(k)])
+                    rhs = _total([_mul(N(j, a, m), N(i, m, b)) for m in range(k)])
+                    _guarded(s, guard, lhs == rhs)
+    return True
 
-    classes = {}
+
+def _enumerate_rings(s: z3.Solver, flags: dict[str, z3.BoolRef], N, var: dict, M: np.ndarray,
+                     deadline: float, max_solutions: int, res: SearchResult) -> None:
+    """Every model of s into res.solutions as a tensor F, blocking F and its images under
+    permutations of irreducibles with equal rows of M (up to 720 of them)."""
+    k = len(M)
+    classes: dict[tuple, list[int]] = {}
     for i in range(1, k):
         classes.setdefault(tuple(M[i]), []).append(i)
     groups = [g for g in classes.values() if len(g) > 1]
     n_perm = math.prod(math.factorial(len(g)) for g in groups)
     keys = sorted(var)
-    assumptions = list(flags.values())
-    first = True
-    while True:
-        if time.monotonic() >= deadline:
-            res.complete, res.reason = False, "time limit while enumerating fusion rings"
-            return res
-        s.set("timeout", _ms(deadline))
-        ans = s.check(*assumptions)
-        if ans == z3.unknown:
-            res.complete, res.reason = False, f"z3: {s.reason_unknown()} while enumerating fusion rings"
-            return res
-        if ans == z3.unsat:
-            if first:
-                names = _core_names(s, flags) or [FUSION_AXIOMS]
-                res.violations.append(Violation(" + ".join(names), f"no fusion ring is compatible with this branching ({', '.join(names)})"))
-            return res
-        first = False
-        model = s.model()
+    for model in _models(s, flags, deadline, res, "fusion rings", FUSION_AXIOMS,
+                         lambda names: f"no fusion ring is compatible with this branching ({names})"):
         F = np.zeros((k, k, k), dtype=np.int64)
         for i in range(k):
             for j in range(k):
@@ -370,13 +414,12 @@ def enumerate_fusion_rings(known, M: np.ndarray, deadline: float | None = None,
                     x = N(i, j, l)
                     F[i, j, l] = x if isinstance(x, int) else model.eval(x, model_completion=True).as_long()
         res.solutions.append(F)
-        # block F and its images under permutations of irreducibles with equal rows of M
         images = _images(F, groups) if n_perm <= 720 else [F]
         for G in images:
             s.add(z3.Or([var[key] != int(G[key]) for key in keys]) if keys else z3.BoolVal(False))
         if len(res.solutions) >= max_solutions:
             res.complete, res.reason = False, f"more than {max_solutions} fusion rings"
-            return res
+            return
 
 
 def _images(F: np.ndarray, groups: list[list[int]]) -> list[np.ndarray]:

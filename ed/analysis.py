@@ -22,7 +22,7 @@ from common.errors import SymbootInputError
 from .census import Census, multiplet_census
 from .extract import PlateauData, RampData, extract_plateau, extract_ramp, resolve_by_reciprocity
 from .levelstats import GapRatio, gap_ratio
-from .sectors import SectorDecomposition, abelian_sectors
+from .sectors import SectorDecomposition, abelian_sectors, common_size
 from .spectra import SectorSpectra, compute_spectra
 from .validate import check_commuting, check_hamiltonian
 from .xsff import XSFF, compute_xsff
@@ -101,12 +101,7 @@ def analyse(hamiltonians: Sequence, generators: Sequence, orders: Sequence[int] 
     Every realisation is checked (finite, Hermitian, commuting with every generator).
     """
     Hs = [check_hamiltonian(H, f"matrix {k}") for k, H in enumerate(hamiltonians)]
-    if not Hs:
-        raise SymbootInputError("no Hamiltonian given")
-    D = Hs[0].shape[0]
-    for k, H in enumerate(Hs):
-        if H.shape[0] != D:
-            raise SymbootInputError(f"matrix {k} has size {H.shape[0]}, matrix 0 has {D}")
+    common_size(Hs, "matrix", "no Hamiltonian given")
     if dec is None:
         dec = abelian_sectors(generators, orders, fixed=fixed)
     for k, H in enumerate(Hs):

@@ -35,6 +35,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from groupdb.query import reciprocity_index
+
 from .levelstats import GapRatio
 from .xsff import XSFF, sector_density
 
@@ -175,16 +177,25 @@ class RampData:
 @dataclass
 class PlateauData:
     """Normalised plateau ``Ptilde_{mu nu} = P_{mu nu} / sqrt(Dt_mu Dt_nu)`` with
-    ``Dt_mu = sum_{i in mu} g(E_i)^2 / n_mu`` (the filtered ``D_mu / n_mu``),
+    ``Dt_mu = sum_{i in mu} g(E_i)^2 / n_mu`` (:attr:`ed.xsff.XSFF.per_copy`: the filtered
+    ``D_mu / n_mu``, D_mu the *reduced* dimension, never the isotypic ``n_mu D_mu``),
     which approximates ``(M^T diag(d) M) / [G:N]``; ``index`` = [G:N] when known
     (from an exact R), then ``scaled = index * Ptilde`` is close to an integer
-    matrix (finite-size deviations of D_lambda from c d_lambda are real)."""
+    matrix (finite-size deviations of D_lambda from c d_lambda are real);
+    ``err``: standard error of ``normalised`` where the curves gave one; ``per_copy``: the
+    ``Dt_mu`` used."""
 
     normalised: np.ndarray
     raw: np.ndarray
     index: int | None
     scaled: np.ndarray | None
     entries: list | None = None
+    err: np.ndarray | None = None
+    per_copy: np.ndarray | None = None
+
+
+#: smallest relative systematic floor of a plateau entry whose curves carry an error estimate
+PLATEAU_FLOOR = 0.01
 
 
 def _log_slope(t, K, h=0.25):
@@ -510,8 +521,7 @@ def resolve_by_reciprocity(ramp: RampData, irrep_dims, max_combinations: int = 2
         R = np.zeros((S, S), dtype=int)
         for (a, b), v in zip(idx, combo):
             R[a, b] = R[b, a] = v
-        Rn = R @ n
-        if np.all(Rn % n == 0) and len(set((Rn // n).tolist())) == 1:
+        if reciprocity_index(R, n) is not None:
             if found is not None:
                 return None
             found = R
@@ -521,18 +531,19 @@ def resolve_by_reciprocity(ramp: RampData, irrep_dims, max_combinations: int = 2
 def extract_plateau(xs: XSFF, ramp: RampData | None = None) -> PlateauData:
     """Normalised plateau matrix (see :class:`PlateauData`). The index [G:N]
     comes from an exact R by reciprocity ``R n = [G:N] n`` (``n`` = irrep dims)."""
-    n = np.asarray(xs.irrep_dims, float)
-    Dt = xs.g2.mean(axis=1) / n
+    Dt = xs.per_copy
     Pn = xs.plateau / np.sqrt(np.outer(Dt, Dt))
+    err = None if xs.plateau_err is None else np.asarray(xs.plateau_err, float)
     index, scaled, entries = None, None, None
     if ramp is not None and ramp.exact:
-        Rn = ramp.integer_matrix @ n
-        ratio = Rn / n
-        if np.allclose(ratio, ratio[0]):
-            index = int(round(ratio[0]))
+        index = reciprocity_index(ramp.integer_matrix, xs.irrep_dims)
+        if index is not None:
             scaled = index * Pn
-            entries = [[integer_estimate(v, 0.0, floor=0.1) for v in row] for row in scaled]
-    return PlateauData(normalised=Pn, raw=xs.plateau, index=index, scaled=scaled, entries=entries)
+            e = np.zeros_like(scaled) if err is None else index * err
+            entries = [[integer_estimate(v, ev, floor=0.1) for v, ev in zip(row, erow)]
+                       for row, erow in zip(scaled, e)]
+    return PlateauData(normalised=Pn, raw=xs.plateau, index=index, scaled=scaled, entries=entries, err=err,
+                       per_copy=Dt)
 
 
 def plateau_for_index(plateau: PlateauData, err: np.ndarray | None, index: int) -> list | None:
@@ -540,7 +551,12 @@ def plateau_for_index(plateau: PlateauData, err: np.ndarray | None, index: int) 
     or ``None`` when some entry is not confidently one integer.
 
     A plateau alone does not fix [G:N] (SPEC §2); the caller tries indices. ``err`` is
-    the standard error of ``plateau.normalised`` (``None``: only the 4 % floor).
+    the standard error of ``plateau.normalised`` (``None``: ``plateau.err``, the curves' own).
+    The systematic floor (relative to the entry): without any error estimate 4 %, as for the
+    ramp; with one, the measured departure from the regular-representation regime, i.e. the
+    relative spread of ``D_mu / n_mu`` over the sectors (all equal to ``c [G:N]`` there), and
+    at least ``PLATEAU_FLOOR`` — so that entries of 8 or 10 can be told from their neighbours
+    when the curves are good enough to.
 
     Examples
     --------
@@ -549,12 +565,18 @@ def plateau_for_index(plateau: PlateauData, err: np.ndarray | None, index: int) 
     [[2, 0], [0, 2]]
     """
     x = index * plateau.normalised
+    err = plateau.err if err is None else err
     e = np.zeros_like(x) if err is None else index * np.asarray(err, float)
+    floor = 0.04
+    if err is not None:
+        w = None if plateau.per_copy is None else np.asarray(plateau.per_copy, float)
+        spread = 0.0 if w is None or not np.all(np.isfinite(w)) else float((w.max() - w.min()) / w.mean())
+        floor = max(PLATEAU_FLOOR, spread)
     out = []
     for a in range(len(x)):
         row = []
         for b in range(len(x)):
-            est = integer_estimate(x[a, b], e[a, b])
+            est = integer_estimate(x[a, b], e[a, b], floor=floor)
             if est.value is None:
                 return None
             row.append(est.value)

@@ -26,6 +26,7 @@ from common.errors import SymbootInputError
 
 from .operators import (bond_op, charge_conjugation, clock_shift, fermion_ops, local_op, onsite_product,
                         permutation_matrix, site_op)
+from .nonabelian import generate_group
 
 __all__ = [
     "Model",
@@ -407,25 +408,9 @@ def close_permutation_group(gens: Sequence[Sequence[int]], max_order: int | None
     6
     """
     gens = [tuple(int(x) for x in g) for g in gens]
-    q = len(gens[0])
-    e = tuple(range(q))
-    seen = {e}
-    out = [e]
-    frontier = [e]
-    while frontier:
-        nxt = []
-        for h in frontier:
-            for g in gens:
-                gh = tuple(g[h[s]] for s in range(q))
-                if gh not in seen:
-                    seen.add(gh)
-                    out.append(gh)
-                    nxt.append(gh)
-                    if max_order is not None and len(out) > max_order:
-                        raise SymbootInputError(f"the permutations {[list(g) for g in gens]} generate a group "
-                                                f"of order > {max_order}")
-        frontier = nxt
-    return out
+    local_dim = len(gens[0])
+    return generate_group(tuple(range(local_dim)), gens, lambda g, h: tuple(g[h[s]] for s in range(local_dim)),
+                          max_order=max_order, what=f"the permutations {[list(g) for g in gens]}")[0]
 
 
 #: generator permutations (0-based) of the permutation groups used in the tests
@@ -455,34 +440,34 @@ def random_g_chain(group_gens: Sequence[Sequence[int]], L: int,
 
     Parameters
     ----------
-    group_gens : generator permutations of G on ``q`` local states (0-based images).
+    group_gens : generator permutations of G on ``local_dim`` local states (0-based images).
     L : number of sites (open chain).
     known : permutations generating the known subgroup N; each acts as
         ``P^{(x)L}`` and becomes one generator (they must commute: abelian N).
     real : real couplings (adds time reversal: GOE blocks).
 
-    Each bond is a random Hermitian ``q^2 x q^2`` matrix averaged over the
+    Each bond is a random Hermitian ``local_dim^2 x local_dim^2`` matrix averaged over the
     whole group (closed from ``group_gens``) in the diagonal action
     ``P_g (x) P_g``; each site a G-averaged random one-site term.
 
     Examples
     --------
-    >>> gens, q = NAMED_GROUPS["S3"]
+    >>> gens, local_dim = NAMED_GROUPS["S3"]
     >>> m = random_g_chain(gens, 3, known=[[1, 2, 0]], rng=np.random.default_rng(0))
     >>> P = m.extra["G"][0]
     >>> bool(abs(P @ m.H - m.H @ P).max() < 1e-12), m.orders
     (True, (3,))
     """
     rng = np.random.default_rng() if rng is None else rng
-    q = len(group_gens[0])
+    local_dim = len(group_gens[0])
     elems = close_permutation_group(group_gens)
     P1 = [permutation_matrix(g) for g in elems]
     P2 = [np.kron(P, P) for P in P1]
-    H = sp.csr_matrix((q**L, q**L), dtype=complex)
+    H = sp.csr_matrix((local_dim**L, local_dim**L), dtype=complex)
     for j in range(L - 1):
-        H = H + bond_op(_group_average(_random_hermitian(rng, q * q, real), P2), j, L, q)
+        H = H + bond_op(_group_average(_random_hermitian(rng, local_dim * local_dim, real), P2), j, L, local_dim)
     for j in range(L):
-        H = H + site_op(_group_average(_random_hermitian(rng, q, real), P1), j, L)
+        H = H + site_op(_group_average(_random_hermitian(rng, local_dim, real), P1), j, L)
     if real:
         H = H.real.astype(complex)
     gens_N = [onsite_product(permutation_matrix(p), L) for p in known]

@@ -34,7 +34,7 @@ MAX_GROUP_ORDER = 10_000
 #: the fewest sites each chain's terms fit on (a periodic bond needs two distinct sites)
 _MIN_SITES = {"s3_chain": 2, "quantum_torus_chain": 3, "ashkin_teller_potts": 2, "d4_spin1_chain": 2,
               "fermi_hubbard": 2, "kdbh_effective": 2, "random_g_chain": 1}
-#: local dimension q (Hilbert space q^L) of the chains with a fixed one
+#: local dimension local_dim (Hilbert space local_dim^L) of the chains with a fixed one
 _LOCAL_DIM = {"s3_chain": 3, "quantum_torus_chain": 3, "ashkin_teller_potts": 4, "d4_spin1_chain": 3,
               "fermi_hubbard": 4}
 #: couplings beyond this are typos or overflow, not physics (float64 keeps ~16 digits)
@@ -77,11 +77,11 @@ def _permutations(value, what: str) -> list[list[int]]:
     if not isinstance(value, (list, tuple)) or not value:
         raise SymbootInputError(f"{what} must be a non-empty list of permutations (0-based image lists), got {value!r}")
     out = []
-    q = len(value[0]) if isinstance(value[0], (list, tuple)) else 0
+    local_dim = len(value[0]) if isinstance(value[0], (list, tuple)) else 0
     for g in value:
-        if (not isinstance(g, (list, tuple)) or len(g) != q or q == 0
-                or not all(isinstance(x, Integral) and not isinstance(x, bool) for x in g) or sorted(g) != list(range(q))):
-            raise SymbootInputError(f"{what}: {g!r} is not a permutation of 0..{max(q, 1) - 1} "
+        if (not isinstance(g, (list, tuple)) or len(g) != local_dim or local_dim == 0
+                or not all(isinstance(x, Integral) and not isinstance(x, bool) for x in g) or sorted(g) != list(range(local_dim))):
+            raise SymbootInputError(f"{what}: {g!r} is not a permutation of 0..{max(local_dim, 1) - 1} "
                                     "(0-based image lists, all of the same length)")
         out.append([int(x) for x in g])
     return out
@@ -103,9 +103,9 @@ def _dimension(name: str, p: dict) -> tuple[float, str, str]:
         n_b = p["n_b"]
         log10 = math.inf if huge else (math.lgamma(n_b + L) - math.lgamma(n_b + 1) - math.lgamma(L)) / math.log(10)
         return log10, f"C({n_b + L - 1}, {L - 1}) (n_b = {n_b} bosons in L = {L} modes)", "fewer bosons or modes"
-    q = len(p["group_gens"][0]) if name == "random_g_chain" else _LOCAL_DIM[name]
-    log10 = math.inf if huge else L * math.log10(q)
-    return log10, f"{q}^{L} (L = {L})", f"L <= {int(math.log(MAX_DIMENSION) / math.log(q) + 1e-9)}"
+    local_dim = len(p["group_gens"][0]) if name == "random_g_chain" else _LOCAL_DIM[name]
+    log10 = math.inf if huge else L * math.log10(local_dim)
+    return log10, f"{local_dim}^{L} (L = {L})", f"L <= {int(math.log(MAX_DIMENSION) / math.log(local_dim) + 1e-9)}"
 
 
 def _check_params(name: str, params) -> dict:
@@ -150,10 +150,10 @@ def _check_params(name: str, params) -> dict:
         raise SymbootInputError(f"model {name}: Hilbert-space dimension {text} {size} is more than the "
                                 f"{MAX_DIMENSION} states whose sectors are diagonalised densely; use {fits}")
     if name == "random_g_chain":
-        q = len(p["group_gens"][0])
-        if any(len(g) != q for g in p["known"]):
+        local_dim = len(p["group_gens"][0])
+        if any(len(g) != local_dim for g in p["known"]):
             raise SymbootInputError(f"model {name}: the known permutations act on {len(p['known'][0])} states, "
-                                    f"the group's on {q}")
+                                    f"the group's on {local_dim}")
         group = set(close_permutation_group(p["group_gens"], max_order=MAX_GROUP_ORDER))
         outside = [g for g in p["known"] if tuple(g) not in group]
         if outside:
@@ -161,7 +161,7 @@ def _check_params(name: str, params) -> dict:
                                     "that group_gens generate, so they are no symmetry of the chain")
         for a in p["known"]:
             for b in p["known"]:
-                if [a[b[s]] for s in range(q)] != [b[a[s]] for s in range(q)]:
+                if [a[b[s]] for s in range(local_dim)] != [b[a[s]] for s in range(local_dim)]:
                     raise SymbootInputError(f"model {name}: known permutations {a} and {b} do not commute "
                                             "(N must be abelian)")
     return out

@@ -1,8 +1,8 @@
 """Local operators and their embedding into a chain of ``L`` sites.
 
 Everything returned for the full chain is a ``scipy.sparse.csr_matrix`` of
-size ``q**L``; site 0 is the *most significant* digit of the basis index
-(``index = sum_j s_j q**(L-1-j)``), the convention of ``numpy.kron``.
+size ``local_dim**L``; site 0 is the *most significant* digit of the basis index
+(``index = sum_j s_j local_dim**(L-1-j)``), the convention of ``numpy.kron``.
 
 Examples
 --------
@@ -43,8 +43,8 @@ __all__ = [
 ]
 
 
-def clock_shift(q: int) -> tuple[np.ndarray, np.ndarray]:
-    """Shift ``X|s> = |s+1 mod q>`` and clock ``Z|s> = w^s |s>``, ``w = e^{2 pi i/q}``.
+def clock_shift(local_dim: int) -> tuple[np.ndarray, np.ndarray]:
+    """Shift ``X|s> = |s+1 mod local_dim>`` and clock ``Z|s> = w^s |s>``, ``w = e^{2 pi i/local_dim}``.
 
     Examples
     --------
@@ -52,21 +52,21 @@ def clock_shift(q: int) -> tuple[np.ndarray, np.ndarray]:
     >>> X.real.astype(int).tolist(), Z.real.astype(int).tolist()
     ([[0, 1], [1, 0]], [[1, 0], [0, -1]])
     """
-    X = np.zeros((q, q), dtype=complex)
-    X[(np.arange(q) + 1) % q, np.arange(q)] = 1.0
-    Z = np.diag(np.exp(2j * np.pi * np.arange(q) / q))
+    X = np.zeros((local_dim, local_dim), dtype=complex)
+    X[(np.arange(local_dim) + 1) % local_dim, np.arange(local_dim)] = 1.0
+    Z = np.diag(np.exp(2j * np.pi * np.arange(local_dim) / local_dim))
     return X, Z
 
 
-def charge_conjugation(q: int) -> np.ndarray:
-    """``C|s> = |-s mod q>`` on one site.
+def charge_conjugation(local_dim: int) -> np.ndarray:
+    """``C|s> = |-s mod local_dim>`` on one site.
 
     Examples
     --------
     >>> charge_conjugation(3).real.astype(int).tolist()
     [[1, 0, 0], [0, 0, 1], [0, 1, 0]]
     """
-    return permutation_matrix([(-s) % q for s in range(q)])
+    return permutation_matrix([(-s) % local_dim for s in range(local_dim)])
 
 
 def permutation_matrix(perm: Sequence[int]) -> np.ndarray:
@@ -78,11 +78,11 @@ def permutation_matrix(perm: Sequence[int]) -> np.ndarray:
     array([0.+0.j, 1.+0.j, 0.+0.j])
     """
     perm = np.asarray(perm, dtype=int)
-    q = len(perm)
-    if sorted(perm.tolist()) != list(range(q)):
-        raise ValueError(f"not a permutation of 0..{q - 1}: {perm.tolist()}")
-    P = np.zeros((q, q), dtype=complex)
-    P[perm, np.arange(q)] = 1.0
+    local_dim = len(perm)
+    if sorted(perm.tolist()) != list(range(local_dim)):
+        raise ValueError(f"not a permutation of 0..{local_dim - 1}: {perm.tolist()}")
+    P = np.zeros((local_dim, local_dim), dtype=complex)
+    P[perm, np.arange(local_dim)] = 1.0
     return P
 
 
@@ -113,28 +113,28 @@ def site_op(op, site: int, L: int) -> sp.csr_matrix:
     [0, 0, 1, 0]
     """
     op = sp.csr_matrix(op)
-    q = op.shape[0]
+    local_dim = op.shape[0]
     return sp.kron(
-        sp.kron(sp.identity(q**site, format="csr"), op, format="csr"),
-        sp.identity(q ** (L - site - 1), format="csr"),
+        sp.kron(sp.identity(local_dim**site, format="csr"), op, format="csr"),
+        sp.identity(local_dim ** (L - site - 1), format="csr"),
         format="csr",
     )
 
 
-def local_term(op, sites: Sequence[int], L: int, q: int) -> tuple[np.ndarray, list[int]]:
-    """``(op, sites)`` as a dense array and a list of ints, checked to be a ``q^k x q^k``
+def local_term(op, sites: Sequence[int], L: int, local_dim: int) -> tuple[np.ndarray, list[int]]:
+    """``(op, sites)`` as a dense array and a list of ints, checked to be a ``local_dim^k x local_dim^k``
     operator on ``k`` distinct sites of ``0..L-1`` (``SymbootInputError`` otherwise)."""
     op = op.toarray() if sp.issparse(op) else np.asarray(op)
     sites = [int(x) for x in sites]
     k = len(sites)
     if len(set(sites)) != k or not all(0 <= x < L for x in sites):
         raise SymbootInputError(f"term on sites {sites}: expected distinct sites < {L} (a chain of L = {L} site(s))")
-    if op.shape != (q**k, q**k):
-        raise SymbootInputError(f"term on sites {sites}: expected a {q**k}x{q**k} matrix, got shape {op.shape}")
+    if op.shape != (local_dim**k, local_dim**k):
+        raise SymbootInputError(f"term on sites {sites}: expected a {local_dim**k}x{local_dim**k} matrix, got shape {op.shape}")
     return op, sites
 
 
-def local_offsets(sites: Sequence[int], L: int, q: int) -> np.ndarray:
+def local_offsets(sites: Sequence[int], L: int, local_dim: int) -> np.ndarray:
     """``offset[l]``: the part of the basis index carried by local configuration ``l`` of
     ``sites`` (``l`` read with ``sites[0]`` most significant, as ``numpy.kron`` orders it).
 
@@ -143,13 +143,13 @@ def local_offsets(sites: Sequence[int], L: int, q: int) -> np.ndarray:
     >>> local_offsets([2, 0], 3, 2).tolist()  # l = 2 s_2 + s_0 -> index s_0 * 4 + s_2
     [0, 4, 1, 5]
     """
-    place = q ** np.arange(L - 1, -1, -1, dtype=np.int64)
-    configs = np.array(list(itertools.product(range(q), repeat=len(sites))), dtype=np.int64)
+    place = local_dim ** np.arange(L - 1, -1, -1, dtype=np.int64)
+    configs = np.array(list(itertools.product(range(local_dim), repeat=len(sites))), dtype=np.int64)
     return configs.reshape(-1, len(sites)) @ place[list(sites)]
 
 
-def local_op(op, sites: Sequence[int], L: int, q: int) -> sp.csr_matrix:
-    """Embed a ``k``-site operator (``q^k x q^k``, first tensor factor on ``sites[0]``)
+def local_op(op, sites: Sequence[int], L: int, local_dim: int) -> sp.csr_matrix:
+    """Embed a ``k``-site operator (``local_dim^k x local_dim^k``, first tensor factor on ``sites[0]``)
     on any ``k`` distinct sites of an ``L``-site chain.
 
     Index arithmetic, not Kronecker products, so the sites need not be adjacent or
@@ -164,12 +164,12 @@ def local_op(op, sites: Sequence[int], L: int, q: int) -> sp.csr_matrix:
     >>> bool(abs(a - b).max() < 1e-14)
     True
     """
-    op, sites = local_term(op, sites, L, q)
-    offset = local_offsets(sites, L, q)
-    states = np.arange(q**L, dtype=np.int64)
-    loc = np.zeros(q**L, dtype=np.int64)
+    op, sites = local_term(op, sites, L, local_dim)
+    offset = local_offsets(sites, L, local_dim)
+    states = np.arange(local_dim**L, dtype=np.int64)
+    loc = np.zeros(local_dim**L, dtype=np.int64)
     for x in sites:
-        loc = loc * q + (states // q ** (L - 1 - x)) % q
+        loc = loc * local_dim + (states // local_dim ** (L - 1 - x)) % local_dim
     rest = states - offset[loc]
     rows, cols, vals = [], [], []
     for c in np.nonzero(np.any(op, axis=0))[0]:
@@ -179,12 +179,12 @@ def local_op(op, sites: Sequence[int], L: int, q: int) -> sp.csr_matrix:
             cols.append(sel)
             vals.append(np.full(len(sel), op[r, c]))
     if not rows:
-        return sp.csr_matrix((q**L, q**L), dtype=op.dtype)
-    return sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(q**L, q**L))
+        return sp.csr_matrix((local_dim**L, local_dim**L), dtype=op.dtype)
+    return sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(local_dim**L, local_dim**L))
 
 
-def bond_op(op2, i: int, L: int, q: int) -> sp.csr_matrix:
-    """Embed a two-site operator (``q^2 x q^2``, first factor = site ``i``) on
+def bond_op(op2, i: int, L: int, local_dim: int) -> sp.csr_matrix:
+    """Embed a two-site operator (``local_dim^2 x local_dim^2``, first factor = site ``i``) on
     sites ``(i, i+1 mod L)`` (:func:`local_op`).
 
     Examples
@@ -195,7 +195,7 @@ def bond_op(op2, i: int, L: int, q: int) -> sp.csr_matrix:
     >>> bool(abs(a - b).max() < 1e-14)
     True
     """
-    return local_op(op2, (i, (i + 1) % L), L, q)
+    return local_op(op2, (i, (i + 1) % L), L, local_dim)
 
 
 def onsite_product(op, L: int) -> sp.csr_matrix:

@@ -25,7 +25,7 @@ True
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -101,7 +101,9 @@ class XSFF:
     K : ``(S, S, T)`` connected xSFF (real part), ensemble-averaged.
     K_smooth : same as ``K`` (kept for plotting code; the bin average is the running average).
     center, width : the Gaussian filter ``g``.
-    g2 : ``(S, n_real)`` ``sum_i g(E_i)^2`` per sector and realisation.
+    g2 : ``(S, n_real)`` ``sum_i g(E_i)^2`` per sector and realisation, the sum over the levels of
+        the *reduced* block ``H_mu`` (``D_mu`` levels, each once: never the isotypic ``n_mu D_mu``);
+        without a filter it is ``D_mu`` itself.
     plateau : ``(S, S)`` late-time average of ``<Z_mu Z_nu^*>`` (raw, filtered).
     rho_center : ``(S,)`` filtered density of levels at ``center`` per sector.
     n_realisations, connected : how the average was taken.
@@ -109,9 +111,14 @@ class XSFF:
     levels : per sector, the (standardised) spectra the sums were taken over.
     counts, t_edges : time samples per log bin and the bin edges.
     labels : display label per sector.
-    layout : ``"symboot"`` (computed here) or ``"authors"`` (read from the authors'
-        published files: linear times, no filter, K normalised by n_mu n_nu; see :mod:`ed.xsff_io`).
-    plateau_err : standard error of the normalised plateau, where it was estimated from the curves.
+    layout : ``"symboot"`` (computed here), ``"authors"`` (read from the authors' published
+        files: linear times, no filter, K normalised by n_mu n_nu; see :mod:`ed.xsff_io`) or
+        ``"hdf5"`` (the same curve layout in HDF5, e.g. measured curves with ``K_err``).
+    plateau_err : standard error of the normalised plateau ``plateau / sqrt(per_copy per_copy^T)``,
+        where it was estimated from the curves (and their ``K_err``).
+    K_err : ``(S, S, T)`` standard error of each curve at each time, where the file gives one
+        (measured curves); ``None`` otherwise.
+    notes : what the reader found worth saying (the key convention matched, smoothed curves used).
     """
 
     t: np.ndarray
@@ -133,10 +140,55 @@ class XSFF:
     labels: list = field(default_factory=list)
     layout: str = "symboot"
     plateau_err: np.ndarray | None = None
+    K_err: np.ndarray | None = None
+    notes: list = field(default_factory=list)
 
     @property
     def I2(self) -> float:
         return I2(self.width)
+
+    @property
+    def per_copy(self) -> np.ndarray:
+        """``(S,)`` the filtered ``D_mu / n_mu`` (``g2`` per realisation over ``n_mu``): the one
+        normalisation of the plateau (SPEC §2: ``D_mu / n_mu = c [G:N]`` for every mu).
+
+        >>> xs = XSFF(np.zeros(1), np.zeros((2, 2, 1)), None, 0.0, 1.0, np.array([[100.0], [240.0]]),
+        ...           None, None, 1, False, irrep_dims=[1, 2])
+        >>> xs.per_copy.tolist()
+        [100.0, 120.0]
+        """
+        return np.asarray(self.g2, float).mean(axis=1) / np.asarray(self.irrep_dims, float)
+
+    def reordered(self, order) -> "XSFF":
+        """The same curves with the sectors in ``order`` (stored indices: sector ``u`` of the
+        result is sector ``order[u]`` of this one), every per-sector field permuted with them.
+
+        >>> xs = XSFF(np.arange(2.0), np.arange(8.0).reshape(2, 2, 2), None, 0.0, 1.0, np.ones((2, 1)),
+        ...           np.array([[1.0, 2.0], [2.0, 3.0]]), np.zeros(2), 1, False, charges=[(0,), (1,)],
+        ...           dims=[4, 5], irrep_dims=[1, 1])
+        >>> r = xs.reordered([1, 0])
+        >>> r.charges, r.dims, r.plateau.tolist()
+        ([(1,), (0,)], [5, 4], [[3.0, 2.0], [2.0, 1.0]])
+        """
+        o = [int(u) for u in order]
+        if sorted(o) != list(range(len(self.dims))):
+            raise ValueError(f"{order!r} is not a permutation of the {len(self.dims)} sectors")
+        ix = np.array(o, dtype=int)
+
+        def pair(a):
+            return None if a is None else np.asarray(a)[np.ix_(ix, ix)]
+
+        def one(a):
+            return None if a is None else np.asarray(a)[ix]
+
+        def listed(a):
+            return [a[u] for u in o] if a else list(a)
+
+        return replace(self, K=pair(self.K), K_smooth=pair(self.K_smooth), g2=one(self.g2),
+                       plateau=pair(self.plateau), rho_center=one(self.rho_center), charges=listed(self.charges),
+                       dims=listed(self.dims), irrep_dims=listed(self.irrep_dims), levels=listed(self.levels),
+                       labels=listed(self.labels), plateau_err=pair(self.plateau_err), K_err=pair(self.K_err),
+                       notes=list(self.notes))
 
 
 def standardised(spec: SectorSpectra) -> SectorSpectra:

@@ -50,7 +50,7 @@ def branching(G: Group, sub: SubgroupClass, H: Group) -> np.ndarray:
     """
     if tuple(sub.id) != H.id:
         raise ValueError(f"subgroup class is {sub.id}, table given for {H.id}")
-    return branching_batch(G, H, np.array([sub.fusion]))[0]
+    return branching_batch(G, H, np.array([sub.class_fusion]))[0]
 
 
 def branching_batch(G: Group, H: Group, fusions: np.ndarray) -> np.ndarray:
@@ -70,7 +70,7 @@ def induced(G: Group, sub: SubgroupClass, H: Group) -> np.ndarray:
 
 def restricted_characters(G: Group, sub: SubgroupClass) -> list[list]:
     """The irreducibles of G restricted to H, as stored values on H's canonical classes."""
-    return [[row[c] for c in sub.fusion] for row in G.table.values]
+    return [[row[c] for c in sub.class_fusion] for row in G.table.values]
 
 
 def inner_products(G: Group, galois: int = 1) -> np.ndarray:
@@ -165,13 +165,13 @@ def certify_subgroups(G: Group, load) -> dict[int, list[str]]:
 
     for sid, subs in by_type.items():
         H = load(sid)
-        good = [s for s in subs if len(s.fusion) == H.nclasses]
+        good = [s for s in subs if len(s.class_fusion) == H.nclasses]
         for s in subs:
-            if len(s.fusion) != H.nclasses:
-                fail(s, f"fusion has {len(s.fusion)} entries for {H.nclasses} classes")
+            if len(s.class_fusion) != H.nclasses:
+                fail(s, f"fusion has {len(s.class_fusion)} entries for {H.nclasses} classes")
         if not good:
             continue
-        F = np.array([s.fusion for s in good])  # s × k_H
+        F = np.array([s.class_fusion for s in good])  # s × k_H
         filled = np.zeros((len(good), G.nclasses))
         np.add.at(filled, (np.arange(len(good))[:, None], F), np.array(H.class_sizes)[None, :])
         M = branching_batch(G, H, F)  # s × k_G × k_H

@@ -12,7 +12,7 @@ from groupdb import store
 from groupdb.abelian import charge_labelling, parse_moduli
 from groupdb.display import ZETA_LEGEND, class_names, format_character_table, zeta_cells
 from groupdb.group import Group
-from groupdb.query import identify
+from groupdb.query import groups_containing
 
 
 def subgroup_options(f):
@@ -60,7 +60,7 @@ def group_record(G: Group) -> dict:
         "schur_multiplier": list(G.multiplier),
         "automorphisms_on_classes": G.aut_size,
         "subgroups": [
-            {"id": list(s.id), "conjugates": s.length, "normal": s.normal, "fusion": list(s.fusion)}
+            {"id": list(s.id), "conjugates": s.length, "normal": s.normal, "class_fusion": list(s.class_fusion)}
             for s in G.subgroups
         ],
     }
@@ -146,7 +146,7 @@ def query(cyclic, abelian, subgroup, ramp, census, max_order, as_json) -> None:
         N, labels = lab.group, lab.irreducible
     if (ramp is None) == (census is None):
         raise SymbootInputError("give exactly one of --ramp and --census")
-    matches = identify(
+    matches = groups_containing(
         N,
         ramp=json_option(ramp, "--ramp"),
         census=json_option(census, "--census"),

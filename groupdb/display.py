@@ -21,15 +21,26 @@ from __future__ import annotations
 
 from typing import Sequence
 
-__all__ = ["ZETA_LEGEND", "zeta_cells", "class_names", "format_character_table"]
+__all__ = ["ZETA_LEGEND", "FS_LEGEND", "zeta_cells", "class_names", "fs_symbols", "format_character_table"]
 
 ZETA_LEGEND = "ζn = exp(2πi/n)"
-_FS = {1: "+", -1: "-", 0: "o"}
+FS_LEGEND = "FS: Frobenius–Schur indicator (+ real, - quaternionic, o not self-dual, ± self-dual, sign not fixed)"
+_FS = {1: "+", -1: "-", 0: "o", None: "±"}
 
 
 def zeta_cells(values: Sequence[Sequence]) -> list[list[str]]:
     """The exact values (rows of :class:`~groupdb.cyclotomic.Cyclotomic`) as ζ-notation strings."""
     return [[str(v) for v in row] for row in values]
+
+
+def fs_symbols(indicators: Sequence[int | None]) -> list[str]:
+    """Frobenius–Schur indicators as symbols: 1 → ``+``, -1 → ``-``, 0 → ``o`` and ``None``
+    (self-dual, sign not known: a fusion ring alone does not fix it) → ``±``.
+
+    >>> fs_symbols([1, 0, -1, None])
+    ['+', 'o', '-', '±']
+    """
+    return [_FS[None if x is None else int(x)] for x in indicators]
 
 
 def class_names(element_orders: Sequence[int]) -> list[str]:
@@ -38,7 +49,8 @@ def class_names(element_orders: Sequence[int]) -> list[str]:
 
 
 def format_character_table(values: Sequence[Sequence], class_sizes: Sequence[int],
-                           names: Sequence[str] | None = None, indicators: Sequence[int] | None = None) -> str:
+                           names: Sequence[str] | None = None,
+                           indicators: Sequence[int | None] | None = None) -> str:
     """A character table as fixed-width text: class names and sizes on top, rows χ1, χ2, …,
     Frobenius–Schur indicators at the right when given.
 
@@ -47,7 +59,8 @@ def format_character_table(values: Sequence[Sequence], class_sizes: Sequence[int
     values : rows of exact values (irreducibles × classes).
     class_sizes : one per column.
     names : column names (default ``c1, c2, …``, for tables without element orders).
-    indicators : FS indicator (1, -1, 0) per row, or ``None`` to omit the column.
+    indicators : FS indicator per row (1, -1, 0, or ``None`` for a self-dual row whose sign
+        is not known, shown ``±``: see :func:`fs_symbols`), or ``None`` to omit the column.
     """
     cells = zeta_cells(values)
     header = list(names) if names is not None else [f"c{j + 1}" for j in range(len(class_sizes))]
@@ -61,6 +74,7 @@ def format_character_table(values: Sequence[Sequence], class_sizes: Sequence[int
         line("size", class_sizes),
         line("", ["-" * (width - 1)] * len(header), "   FS" if indicators is not None else ""),
     ]
+    fs = fs_symbols(indicators) if indicators is not None else None
     for i, row in enumerate(cells):
-        out.append(line(f"χ{i + 1}", row, f"   {_FS[indicators[i]]}" if indicators is not None else ""))
+        out.append(line(f"χ{i + 1}", row, f"   {fs[i]}" if fs is not None else ""))
     return "\n".join(out)

@@ -24,7 +24,7 @@ MODULAR_BOUND = 2**17
 class SubgroupClass:
     """A conjugacy class of subgroups H ≤ G.
 
-    `fusion[c]` is the class of G containing the image of class c of the canonical table of
+    `class_fusion[c]` is the class of G containing the image of class c of the canonical table of
     SmallGroup(id) under an isomorphism SmallGroup(id) → H chosen by GAP.
     """
 
@@ -32,7 +32,7 @@ class SubgroupClass:
     id: tuple[int, int]
     length: int  # number of conjugates
     normal: bool
-    fusion: tuple[int, ...]
+    class_fusion: tuple[int, ...]  # not the fusion ring: the map of H's classes into G's
 
     @property
     def order(self) -> int:

@@ -1,4 +1,6 @@
-"""The identification query (SPEC §4): every group G ⊃ N reproducing given branching data.
+"""The groupdb query (SPEC §4) and the one named search: every group G ⊃ N reproducing given
+branching data (:func:`named_search` for the bootstrap's data with confidence sets and the
+coverage it can vouch for; :func:`groups_containing` for an exact R or M).
 
 Given N (a groupdb group, its irreducibles possibly relabelled, e.g. by charge vectors)
 and a ramp matrix R = MᵀM or a branching matrix M up to row order, return every stored
@@ -181,13 +183,72 @@ def check_branching(M, size: int) -> np.ndarray:
 
 
 def reciprocity_index(R: np.ndarray, dims) -> int | None:
-    """[G:N] from R n = [G:N] n, or None when n is not an eigenvector with integer eigenvalue."""
+    """[G:N] from reciprocity ``R n = [G:N] n`` (SPEC §3) for an exact integer ramp matrix.
+
+    The one home of reciprocity: the bootstrap's constraints, the named query and the
+    extraction's choice among plausible integers all call it (or
+    :func:`reciprocity_index_range` for matrices of sets).
+
+    Parameters
+    ----------
+    R : (r, r) integer array, the ramp matrix MᵀM (or MᵀM from a census M).
+    dims : N's irreducible dimensions n, in R's order.
+
+    Returns
+    -------
+    int or None
+        The index, or None when n is not an eigenvector of R with a positive integer
+        eigenvalue (then R is not MᵀM for any G ⊃ N with all irreducibles present).
+
+    Examples
+    --------
+    >>> reciprocity_index(np.array([[2, 0, 0], [0, 1, 1], [0, 1, 1]]), [1, 1, 1])
+    2
+    >>> reciprocity_index(np.array([[1, 1], [1, 2]]), [1, 1]) is None
+    True
+    """
     n = np.asarray(dims, dtype=np.int64)
     Rn = R @ n
     if Rn[0] % n[0]:
         return None
     index = int(Rn[0] // n[0])
     return index if index > 0 and np.array_equal(Rn, index * n) else None
+
+
+def reciprocity_index_range(sets, dims) -> range:
+    """The indices [G:N] that reciprocity ``R n = [G:N] n`` leaves for a ramp matrix known
+    only up to sets of allowed integers (confidence sets).
+
+    Row by row, ``(R n)_μ`` lies between its smallest and largest choice from the sets, so
+    [G:N] n_μ must too: the interval that every row allows. It is a necessary condition
+    (rows share entries, and a set may have gaps), cheap enough to run before any search.
+
+    Parameters
+    ----------
+    sets : r × r nested sequence of non-empty collections of integers, ``sets[μ][ν]``
+        the values R_μν may take.
+    dims : N's irreducible dimensions n.
+
+    Returns
+    -------
+    range
+        The admissible indices, all ≥ 1; empty when no index fits.
+
+    Examples
+    --------
+    >>> reciprocity_index_range([[{2, 3}, {0}], [{0}, {2, 3, 4}]], [1, 1])
+    range(2, 4)
+    >>> len(reciprocity_index_range([[{1}, {1}], [{1}, {2}]], [1, 1]))
+    0
+    """
+    n = [int(x) for x in dims]
+    lo, hi = 1, None
+    for mu, row in enumerate(sets):
+        smin = sum(min(row[nu]) * n[nu] for nu in range(len(n)))
+        smax = sum(max(row[nu]) * n[nu] for nu in range(len(n)))
+        lo = max(lo, -(-smin // n[mu]))
+        hi = smax // n[mu] if hi is None else min(hi, smax // n[mu])
+    return range(int(lo), int(hi) + 1)
 
 
 # ---------------------------------------------------------------------------
@@ -319,7 +380,7 @@ def named_search(N: Group, order: int, labels=None, *, ramp=None, plateau=None, 
     return NamedSearch(order, tuple(matches), gap is None, gap or "")
 
 
-def identify(N, ramp=None, census=None, labels=None, max_group_order=None) -> list[Match]:
+def groups_containing(N, ramp=None, census=None, labels=None, max_group_order=None) -> list[Match]:
     """Every stored G ⊃ H ≅ N whose branching reproduces the data.
 
     Parameters
@@ -343,7 +404,7 @@ def identify(N, ramp=None, census=None, labels=None, max_group_order=None) -> li
 
     Examples
     --------
-    >>> [m.group.name for m in identify("C3", ramp=[[2, 0, 0], [0, 1, 1], [0, 1, 1]])]
+    >>> [m.group.name for m in groups_containing("C3", ramp=[[2, 0, 0], [0, 1, 1], [0, 1, 1]])]
     ['S3']
     """
     N = load(N)

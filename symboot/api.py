@@ -142,6 +142,7 @@ def _matrices(H) -> list:
 
 
 def identify(H=None, generators=None, *, orders=None, group=None, spectra=None, xsff=None, subgroup=None,
+             sectors: dict | str | None = None,
              realisations: int | None = None, seed: int | None = None, max_order: int | None = None,
              time_limit: float = 10.0, workers: int | None = None, min_levels: int = 10, progress: bool = False,
              source: dict | None = None, **params):
@@ -165,6 +166,11 @@ def identify(H=None, generators=None, *, orders=None, group=None, spectra=None, 
     subgroup : dict, optional
         N's input form ({"cyclic": 3}, {"abelian": [2, 2]}, {"name": "S3"}) where the input
         does not say (spectra or curves of a non-abelian N) or to override it.
+    sectors : dict or str, optional
+        For curves labelled by a named N: which sector label is which irreducible of N
+        (``{"(0,+)": 1, ...}`` or ``"(0,+)=1,(0,-)=2,..."``, 1-based as ``symboot groups show``
+        numbers them χ1, χ2, ...). Without it every map that preserves the dimensions is
+        tried, one per class under Aut(N), and the verdict is the union of what they give.
     realisations, seed : int, optional
         For a model: how many disorder realisations, and the seed.
     max_order : int, optional
@@ -213,7 +219,7 @@ def identify(H=None, generators=None, *, orders=None, group=None, spectra=None, 
                                           min_levels=min_levels, progress=progress, dec=dec)
     if spectra is not None:
         return _identify_spectra(spectra, subgroup, max_order, time_limit, min_levels, say, source)
-    return _identify_curves(xsff, subgroup, max_order, time_limit, say, source)
+    return _identify_curves(xsff, subgroup, max_order, time_limit, say, source, sectors)
 
 
 def _identify_model(H, params, realisations, seed, subgroup, max_order, time_limit, workers, min_levels,
@@ -259,20 +265,35 @@ def _identify_spectra(spectra, subgroup, max_order, time_limit, min_levels, say,
                                       time_limit=time_limit, say=say)
 
 
-def _identify_curves(xsff, subgroup, max_order, time_limit, say, source):
+def _identify_curves(xsff, subgroup, max_order, time_limit, say, source, sectors=None):
     from bootstrap.known import known_subgroup
-    from ed.xsff_io import abelian_orders, load_xsff
+    from ed.xsff_io import abelian_charge_order, load_xsff
     from symboot import pipeline
 
     name = str(xsff) if isinstance(xsff, (str, Path)) else "xSFF curves"
     xs = load_xsff(xsff) if isinstance(xsff, (str, Path)) else xsff
-    orders = abelian_orders(xs)
-    known_spec = subgroup or (pipeline.subgroup_of_orders(orders) if orders else None)
-    if known_spec is None:
+    found = abelian_charge_order(xs)
+    charge_spec = pipeline.subgroup_of_orders(found[0]) if found else None
+    notes = []
+    if found and sectors is None and (subgroup is None or subgroup == charge_spec):
+        # charge vectors in any stored order: N's irreducibles are the lexicographic order
+        if found[1] != sorted(found[1]):
+            xs = xs.reordered(found[1])
+            notes.append("the file's sectors were put into lexicographic order of their charge vectors")
+        subgroup = charge_spec
+    if subgroup is None:
         raise SymbootInputError(f"{name}: the sectors are not charge vectors of an abelian N; "
-                                "name N with --subgroup (sectors in groupdb's irreducible order)")
+                                "name N with --subgroup (and map the sectors with --sectors)")
     if say:
         say(f"xSFF curves read ({xs.layout} layout); extracting integers")
     src = source or {"kind": "xsff", "description": name, "params": {"layout": xs.layout}}
-    return pipeline.identify_curves(xs, known_subgroup(known_spec), src, max_order=max_order,
-                                    time_limit=time_limit, say=say)
+    known = known_subgroup(subgroup)
+    if sectors is not None:
+        xs = xs.reordered(pipeline.sector_map(xs, known, sectors))
+    elif subgroup != charge_spec and xs.layout != "symboot":
+        # a file's labels of a named N: which label is which irreducible is not known
+        return pipeline.identify_unlabelled_curves(xs, known, src, max_order=max_order, time_limit=time_limit,
+                                                   say=say, notes=notes)
+    r = pipeline.identify_curves(xs, known, src, max_order=max_order, time_limit=time_limit, say=say)
+    r.notes[:0] = notes
+    return r

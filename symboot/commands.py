@@ -197,6 +197,9 @@ def _params(params: tuple[str, ...]) -> dict:
 @click.option("--xsff", "xsff_file", type=click.Path(dir_okay=False),
               help="ready-made xSFF curves (symboot's layout or the authors' published layout)")
 @subgroup_options
+@click.option("--sectors", help="for --xsff curves of a named N: LABEL=INDEX,... maps each sector label onto N's "
+                                "irreducible χINDEX (see `symboot groups show`); without it every dimension-preserving "
+                                "map is tried and the union reported")
 @click.option("--max-order", type=POSITIVE, help="largest |G| considered (default: the database's coverage)")
 @click.option("--time-limit", type=POSITIVE_FLOAT, default=10.0, show_default=True, help="seconds for the abstract SMT search")
 @click.option("--workers", type=POSITIVE, default=None, help="worker processes for the diagonalisation (default: all cores)")
@@ -206,7 +209,7 @@ def _params(params: tuple[str, ...]) -> dict:
 @click.option("--json", "as_json", is_flag=True, help="print the machine-readable result on stdout")
 @click.option("--quiet", is_flag=True, help="no progress display")
 def identify(model, params, realisations, seed, matrix, generator, order, group, spectra_file, xsff_file, cyclic,
-             abelian, subgroup, max_order, time_limit, workers, min_levels, outdir, as_json, quiet):
+             abelian, subgroup, sectors, max_order, time_limit, workers, min_levels, outdir, as_json, quiet):
     """The whole pipeline: sectors → spectra → level statistics → xSFF → R and census →
     bootstrap → named groups → report.
 
@@ -221,6 +224,8 @@ def identify(model, params, realisations, seed, matrix, generator, order, group,
     sources = [x for x in (model, matrix or None, spectra_file, xsff_file) if x]
     if len(sources) != 1:
         raise SymbootInputError("give exactly one input: MODEL, --matrix/--generator, --spectra or --xsff")
+    if sectors is not None and not xsff_file:
+        raise SymbootInputError("--sectors maps the sector labels of --xsff curves; give it with --xsff")
     check_report_dir(outdir)  # now, not after minutes of diagonalisation
     declared = subgroup_spec(cyclic, abelian, subgroup, required=False)
     progress = not quiet
@@ -236,8 +241,10 @@ def identify(model, params, realisations, seed, matrix, generator, order, group,
                "params": {"matrices": list(matrix), "generators": list(generator)}}
         result = api.identify(Hs, Us, orders=ords, group=group, workers=workers, min_levels=min_levels,
                               source=src, **common)
+    elif spectra_file:
+        result = api.identify(spectra=spectra_file, min_levels=min_levels, **common)
     else:
-        result = api.identify(spectra=spectra_file, xsff=xsff_file, min_levels=min_levels, **common)
+        result = api.identify(xsff=xsff_file, sectors=sectors, **common)
     if progress:
         stderr_progress("writing the report")
     report = write_report(result, outdir)

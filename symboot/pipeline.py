@@ -18,17 +18,24 @@ Examples
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from bootstrap.data import SpectralData, parse_data
+from bootstrap.data import SpectralData, spectral_data
 from bootstrap.engine import Result, solve
 from bootstrap.known import KnownSubgroup, known_subgroup
 from common.errors import SymbootInputError
 from common.summary import html_summary
 
-__all__ = ["IdentifyResult", "identify_analysis", "identify_matrices", "identify_curves", "subgroup_of_orders"]
+if TYPE_CHECKING:  # ed is imported where it is used: `import symboot` stays light
+    from ed.analysis import Analysis
+    from ed.extract import PlateauData, RampData
+    from ed.xsff import XSFF
+
+__all__ = ["IdentifyResult", "identify_analysis", "identify_matrices", "identify_curves", "identify_unlabelled_curves",
+           "label_maps", "sector_map", "subgroup_of_orders"]
 
 
 @dataclass
@@ -42,7 +49,10 @@ class IdentifyResult:
     analysis : :class:`ed.analysis.Analysis` (spectra, gap ratios, xSFF, ramp, plateau,
         census) when spectra were available; ``None`` for ready-made xSFF curves.
     curves : :class:`ed.xsff.XSFF` read from a file (``--xsff``), else ``None``.
-    data : the integer data handed to the bootstrap, as its JSON input object.
+    ramp, plateau : the integers extracted from the curves with their confidence
+        (:class:`ed.extract.RampData`, :class:`ed.extract.PlateauData`); from spectra they
+        are the analysis's own.
+    data : the integer data handed to the bootstrap.
     solution : the bootstrap's result (candidates, named groups, status).
     advice : discriminating next measurements when several groups survive.
     notes : findings worth a reader's attention (census vs xSFF, assumptions made).
@@ -52,14 +62,16 @@ class IdentifyResult:
 
     source: dict
     known: KnownSubgroup
-    analysis: object | None
-    curves: object | None
-    data: dict
+    analysis: Analysis | None
+    curves: XSFF | None
+    data: SpectralData
     solution: Result
     advice: list = field(default_factory=list)  # bootstrap.advice.Discriminator
     notes: list[str] = field(default_factory=list)
     verdict: str = ""
     seconds: dict = field(default_factory=dict)
+    ramp: RampData | None = None
+    plateau: PlateauData | None = None
 
     @property
     def xsff(self):
@@ -94,7 +106,7 @@ class IdentifyResult:
             "report": report,
             "subgroup": self.known.to_json(),
             "source": self.source,
-            "data": self.data,
+            "data": self.data.to_json(),
             "spectral": a.to_json() if a is not None else _curves_json(self.curves),
             "advice": [d.to_json() for d in self.advice],
             "notes": self.notes,
@@ -108,7 +120,7 @@ def _curves_json(xs) -> dict | None:
         return None
     return {"sectors": [{"charges": list(map(int, c)), "dim": int(d), "irrep_dim": int(n)}
                         for c, d, n in zip(xs.charges, xs.dims, xs.irrep_dims)],
-            "plateau": np.round(xs.plateau, 4).tolist(), "layout": getattr(xs, "layout", "symboot")}
+            "plateau": np.round(xs.plateau, 4).tolist(), "layout": xs.layout}
 
 
 def subgroup_of_orders(orders) -> dict:
@@ -143,26 +155,21 @@ def verdict_line(result: Result, known: KnownSubgroup) -> str:
     return "one of " + ", ".join(names) + tail
 
 
-def _integer_data(analysis, known: KnownSubgroup, max_order: int | None) -> tuple[dict, list[str]]:
+def _integer_data(analysis, known: KnownSubgroup, max_order: int | None) -> tuple[SpectralData, list[str]]:
     """The bootstrap input from an ED analysis: ramp (with confidence sets) and census."""
     notes = []
-    obj: dict = {"subgroup": known.spec}
     ramp = analysis.ramp.matrix
     if all(x is not None for row in ramp for x in row):
-        obj["ramp"] = ramp
         if not analysis.ramp.exact:
             notes.append("some ramp entries are ambiguous; they are passed on as sets of allowed integers")
     else:
+        ramp = None
         notes.append("the ramp matrix could not be fitted in every sector pair; it is not used")
     c = analysis.census
-    if c.rows:
-        # a cluster census sees distinct restriction rows only (two irreducibles with equal rows merge)
-        obj["census"] = {"rows": c.rows, "distinct": True}
-        if c.accidental:
-            notes.append(f"census: {len(c.accidental)} multiplicity vector(s) set aside as accidental degeneracies")
-    if max_order is not None:
-        obj["max_order"] = max_order
-    return obj, notes
+    if c.accidental:
+        notes.append(f"census: {len(c.accidental)} multiplicity vector(s) set aside as accidental degeneracies")
+    # a cluster census sees distinct restriction rows only (two irreducibles with equal rows merge)
+    return spectral_data(known, ramp=ramp, census=c.rows or None, distinct=True, max_order=max_order), notes
 
 
 def stderr_progress(message: str) -> None:
@@ -185,18 +192,13 @@ class _Run:
             self.progress(message)
 
 
-def _solve(obj: dict, time_limit: float) -> tuple[SpectralData, Result]:
-    data = parse_data(obj)
-    return data, solve(data, time_limit=time_limit)
-
-
 def _index_cap(known: KnownSubgroup, max_order: int | None) -> int:
     from groupdb.store import max_order as coverage
 
     return min(max_order or coverage(), coverage()) // known.order
 
 
-def _solve_minimal(make_obj, indices, run: "_Run", why: str) -> tuple[dict, Result, list[str]]:
+def _solve_minimal(make_data, indices, run: "_Run", why: str) -> tuple[SpectralData, Result, list[str]]:
     """Data that do not fix [G:N] (a plateau alone, distinct census rows alone): try the
     indices in increasing order and stop at the first one some group explains.
 
@@ -204,13 +206,13 @@ def _solve_minimal(make_obj, indices, run: "_Run", why: str) -> tuple[dict, Resu
     same plateau and the same distinct census rows, so the minimal group is the answer a
     physicist means; the note says so, and that the ramp would decide.
     """
-    tried, obj, res = [], None, None
+    tried, data, res = [], None, None
     for index in indices:
-        o = make_obj(index)
-        if o is None:
+        d = make_data(index)
+        if d is None:
             continue
         run.say(f"bootstrap: [G:N] = {index}")
-        obj, (_, res) = o, _solve(o, run.time_limit)
+        data, res = d, solve(d, time_limit=run.time_limit)
         tried.append(index)
         if res.groups or res.status == "incomplete":
             break
@@ -218,40 +220,43 @@ def _solve_minimal(make_obj, indices, run: "_Run", why: str) -> tuple[dict, Resu
         raise SymbootInputError(f"{why}: no index [G:N] gives integer data")
     notes = []
     if res.groups:
-        notes.append(f"{why}: [G:N] = {obj['index']} is the smallest index some group explains "
+        notes.append(f"{why}: [G:N] = {data.index} is the smallest index some group explains "
                      f"(tried {tried}). Groups that act inside the sectors (e.g. G × C2) leave these data unchanged; "
                      "the ramp matrix would exclude them")
-    return obj, res, notes
+    return data, res, notes
 
 
-def _solve_checked(obj: dict, run: "_Run") -> tuple[dict, Result, list[str]]:
+def _solve_checked(data: SpectralData, run: "_Run") -> tuple[SpectralData, Result, list[str]]:
     """Solve with every datum. When the xSFF ramp and the census disagree, each is solved
     alone (:func:`_ramp_or_census`). A census alone that no group explains is retried
     without one composite row (:func:`_without_composite_row`)."""
     from bootstrap.constraints import reciprocity
 
-    data = parse_data(obj)
     rec = reciprocity(data, run.cap * data.known.order)
+    has_ramp, has_census = data.ramp is not None, data.census_rows is not None
     # the minimal index is the answer only where the data are blind to symmetries acting inside
     # the sectors (census rows, plateau); a ramp given as sets leaves several indices open honestly
-    if not rec.fixed and not rec.violations and "ramp" not in obj:
-        o, res, notes = _solve_minimal(lambda i: {**obj, "index": i}, rec.indices, run,
+    if not rec.fixed and not rec.violations and not has_ramp:
+        d, res, notes = _solve_minimal(lambda i: replace(data, index=i), rec.indices, run,
                                        "the census does not fix [G:N]")
     else:
-        run.say("bootstrap: " + ", ".join(k for k in ("ramp", "census", "plateau") if k in obj))
-        o, res, notes = obj, solve(data, time_limit=run.time_limit), []
-        if res.status == "inconsistent" and "ramp" in obj and "census" in obj:
-            return _ramp_or_census(obj, res, data.known, run)
-    if not res.groups and res.status != "incomplete" and "census" in obj and "ramp" not in obj:
-        return _without_composite_row(obj, run) or (o, res, notes)
-    return o, res, notes
+        kinds = [k for k, v in (("ramp", data.ramp), ("census", data.census_rows), ("plateau", data.plateau))
+                 if v is not None]
+        run.say("bootstrap: " + ", ".join(kinds))
+        d, res, notes = data, solve(data, time_limit=run.time_limit), []
+        if res.status == "inconsistent" and has_ramp and has_census:
+            return _ramp_or_census(data, res, run)
+    if not res.groups and res.status != "incomplete" and has_census and not has_ramp:
+        return _without_composite_row(data, run) or (d, res, notes)
+    return d, res, notes
 
 
-def _ramp_or_census(obj: dict, res: Result, known: KnownSubgroup, run: "_Run"):
+def _ramp_or_census(data: SpectralData, res: Result, run: "_Run"):
     """Each datum alone; an answer from one stands (with a note) when the other explains
     nothing on its own — e.g. a ramp that violates reciprocity (a finite-size Thouless bump)."""
-    alone = {key: _solve_checked({k: v for k, v in obj.items() if k != other}, run)
-             for key, other in (("ramp", "census"), ("census", "ramp"))}
+    alone = {"ramp": _solve_checked(replace(data, census_rows=None, census_distinct=False), run),
+             "census": _solve_checked(replace(data, ramp=None), run)}
+    known = data.known
     verdicts = {k: verdict_line(r[1], known) for k, r in alone.items()}
     notes = ["the xSFF ramp and the multiplet census disagree (accidental degeneracy, integrability or too small "
              f"a system): ramp alone → {verdicts['ramp']}; census alone → {verdicts['census']}"]
@@ -259,10 +264,10 @@ def _ramp_or_census(obj: dict, res: Result, known: KnownSubgroup, run: "_Run"):
     if len(usable) == 1:
         o, r, more = alone[usable[0]]
         return o, r, notes + more + [f"the verdict rests on the {usable[0]} alone: the other datum is explained by no group"]
-    return obj, res, notes
+    return data, res, notes
 
 
-def _without_composite_row(obj: dict, run: "_Run"):
+def _without_composite_row(data: SpectralData, run: "_Run"):
     """A census no group explains, retried without one composite row (a sum of other rows),
     the largest first; ``None`` when that explains nothing either.
 
@@ -275,10 +280,10 @@ def _without_composite_row(obj: dict, run: "_Run"):
     """
     from ed.census import is_sum
 
-    rows = obj["census"]["rows"]
+    rows = data.census_rows.tolist()
     composite = sorted((r for r in rows if is_sum(r, [o for o in rows if o != r])), key=sum, reverse=True)
     for row in composite:
-        reduced = {**obj, "census": {**obj["census"], "rows": [r for r in rows if r != row]}}
+        reduced = replace(data, census_rows=np.array([r for r in rows if r != row], dtype=np.int64))
         o, res, notes = _solve_checked(reduced, run)
         if res.groups:
             return o, res, notes + [
@@ -289,7 +294,7 @@ def _without_composite_row(obj: dict, run: "_Run"):
     return None
 
 
-def _finish(source, known, analysis, curves, obj, res, notes, seconds) -> IdentifyResult:
+def _finish(source, known, analysis, curves, data, res, notes, seconds, ramp=None, plateau=None) -> IdentifyResult:
     t0 = time.monotonic()
     matches = [m for c in res.candidates for m in c.groups]
     advice = []
@@ -298,7 +303,10 @@ def _finish(source, known, analysis, curves, obj, res, notes, seconds) -> Identi
 
         advice = next_measurements(matches, known)
         seconds["advice"] = time.monotonic() - t0
-    return IdentifyResult(source, known, analysis, curves, obj, res, advice, notes, verdict_line(res, known), seconds)
+    if analysis is not None:
+        ramp, plateau = analysis.ramp, analysis.plateau
+    return IdentifyResult(source, known, analysis, curves, data, res, advice, notes, verdict_line(res, known),
+                          seconds, ramp, plateau)
 
 
 def identify_analysis(analysis, known: KnownSubgroup, source: dict, *, max_order: int | None = None,
@@ -311,12 +319,12 @@ def identify_analysis(analysis, known: KnownSubgroup, source: dict, *, max_order
     if known.rank != len(analysis.spectra.dims):
         raise SymbootInputError(f"N = {known.group.name} has {known.rank} irreducibles but the data have "
                                 f"{len(analysis.spectra.dims)} sectors")
-    obj, notes = _integer_data(analysis, known, max_order)
+    data, notes = _integer_data(analysis, known, max_order)
     notes = list(analysis.ramp.notes) + notes
     t0 = time.monotonic()
-    obj, res, more = _solve_checked(obj, _Run(time_limit, _index_cap(known, max_order), say))
+    data, res, more = _solve_checked(data, _Run(time_limit, _index_cap(known, max_order), say))
     seconds["bootstrap"] = time.monotonic() - t0
-    return _finish(source, known, analysis, None, obj, res, notes + more, seconds)
+    return _finish(source, known, analysis, None, data, res, notes + more, seconds)
 
 
 def identify_matrices(hamiltonians, generators, orders=None, *, source: dict | None = None,
@@ -374,34 +382,136 @@ def identify_curves(xs, known: KnownSubgroup, source: dict, *, max_order: int | 
     if not np.array_equal(known.dims, np.asarray(xs.irrep_dims)):
         raise SymbootInputError(f"the file's irrep dimensions {list(xs.irrep_dims)} differ from N = "
                                 f"{known.group.name}'s {known.dims.tolist()} in the sectors' order")
-    notes = []
+    notes = list(xs.notes)
     if xs.layout == "symboot":
         ramp = extract_ramp(xs)  # the same extraction as from spectra
-        xs.ramp = ramp
-        xs.plateau_data = extract_plateau(xs, ramp)
         notes += ramp.notes
         if all(x is not None for row in ramp.matrix for x in row):
-            obj = {"subgroup": known.spec, "ramp": ramp.matrix}
-            if max_order is not None:
-                obj["max_order"] = max_order
+            data = spectral_data(known, ramp=ramp.matrix, max_order=max_order)
             t0 = time.monotonic()
-            obj, res, more = _solve_checked(obj, _Run(time_limit, _index_cap(known, max_order), say))
+            data, res, more = _solve_checked(data, _Run(time_limit, _index_cap(known, max_order), say))
             seconds["bootstrap"] = time.monotonic() - t0
-            return _finish(source, known, None, xs, obj, res, notes + more, seconds)
+            return _finish(source, known, None, xs, data, res, notes + more, seconds, ramp, extract_plateau(xs, ramp))
         notes.append("the ramp matrix could not be fitted in every sector pair; the plateau is used")
         why = "plateau only (no ramp window in the curves), which does not fix [G:N]"
     else:
-        why = ("plateau only (the authors' curves carry no energy filter and begin after the ramp), "
+        why = ("plateau only (curves in the authors' layout carry no energy filter and begin after the ramp), "
                "which does not fix [G:N]")
     plateau = extract_plateau(xs, None)
-    xs.plateau_data = plateau
+    tried = []  # (index, largest distance of index·P̃ from an integer, integral within the confidence)
 
-    def make_obj(index):
+    def make_data(index):
         P = plateau_for_index(plateau, xs.plateau_err, index)
-        return None if P is None else {"subgroup": known.spec, "plateau": P, "index": index}
+        x = index * np.asarray(plateau.normalised, float)
+        tried.append((index, float(np.max(np.abs(x - np.rint(x)))), P is not None))
+        return None if P is None else spectral_data(known, plateau=P, index=index)
 
     t0 = time.monotonic()
     cap = _index_cap(known, max_order)
-    obj, res, more = _solve_minimal(make_obj, range(1, cap + 1), _Run(time_limit, cap, say), why)
+    data, res, more = _solve_minimal(make_data, range(1, cap + 1), _Run(time_limit, cap, say), why)
     seconds["bootstrap"] = time.monotonic() - t0
-    return _finish(source, known, None, xs, obj, res, notes + more, seconds)
+    more.append("indices tried, with the largest distance of [G:N]·P̃ from an integer: " + "; ".join(
+        f"{i}: {r:.3f}{'' if ok else ' (not integral within the confidence)'}" for i, r, ok in tried))
+    return _finish(source, known, None, xs, data, res, notes + more, seconds, None, plateau)
+
+
+def sector_map(xs, known: KnownSubgroup, sectors) -> list[int]:
+    """``order[u]`` = the stored sector of N's irreducible u, from a user's map of the file's
+    sector labels onto N's irreducibles (1-based, χ1 … as ``symboot groups show`` prints).
+
+    ``sectors``: ``{"(0,+)": 1, ...}`` or the command line's ``"(0,+)=1,(0,-)=2,..."``.
+    """
+    import re
+
+    labels = [str(x) for x in (xs.labels or [",".join(map(str, c)) for c in xs.charges])]
+    if isinstance(sectors, str):
+        pairs = re.findall(r"\s*([^=]+?)\s*=\s*(\S+?)\s*(?:,|$)", sectors)
+        if not pairs or len(pairs) != sectors.count("="):
+            raise SymbootInputError(f"--sectors {sectors!r}: use LABEL=INDEX pairs separated by commas")
+        sectors = dict(pairs)
+    k = known.rank
+    order = [None] * k
+    for label, value in sectors.items():
+        if str(label) not in labels:
+            raise SymbootInputError(f"--sectors: no sector labelled {label!r} (the file has {', '.join(labels)})")
+        try:
+            u = int(value) - 1
+        except (TypeError, ValueError):
+            raise SymbootInputError(f"--sectors: {label}={value}: the irreducible is a number 1..{k}") from None
+        if not 0 <= u < k or order[u] is not None:
+            raise SymbootInputError(f"--sectors: {label}={value}: each of N's irreducibles 1..{k} once")
+        order[u] = labels.index(str(label))
+    if None in order or len(sectors) != len(labels):
+        raise SymbootInputError(f"--sectors must map all {len(labels)} sectors ({', '.join(labels)}) onto "
+                                f"{known.group.name}'s irreducibles 1..{k}")
+    dims = known.dims.tolist()
+    bad = [f"{labels[order[u]]} (dimension {xs.irrep_dims[order[u]]}) → χ{u + 1} (dimension {dims[u]})"
+           for u in range(k) if int(xs.irrep_dims[order[u]]) != dims[u]]
+    if bad:
+        raise SymbootInputError(f"--sectors does not fit {known.group.name}: {'; '.join(bad)}")
+    return order
+
+
+def label_maps(known: KnownSubgroup, irrep_dims) -> list[list[int]]:
+    """Every assignment of N's irreducibles to the stored sectors (``order[u]`` = sector of
+    irreducible u) that preserves the dimensions, one per class under Aut(N): maps that
+    differ by an automorphism of N relabel the same data and give the same groups."""
+    import itertools
+
+    from ed.models import close_permutation_group
+    from groupdb.query import automorphism_action
+
+    dims = known.dims.tolist()
+    sizes = [int(n) for n in irrep_dims]
+    if sorted(dims) != sorted(sizes):
+        raise SymbootInputError(f"the file's irrep dimensions {sizes} are not those of {known.group.name} "
+                                f"({dims})")
+    # Aut(N) on Irr(N) in the user's labelling of N (known.labels: user index -> groupdb index)
+    inv = known.inverse
+    gens = [[int(inv[g[known.labels[u]]]) for u in range(known.rank)] for g in automorphism_action(known.group)]
+    auts = close_permutation_group(gens) if gens else [tuple(range(known.rank))]
+    per_dim = {d: [i for i, n in enumerate(sizes) if n == d] for d in set(dims)}
+    slots = {d: [u for u, n in enumerate(dims) if n == d] for d in set(dims)}
+    seen, out = set(), []
+    for choice in itertools.product(*(itertools.permutations(per_dim[d]) for d in sorted(per_dim))):
+        order = [0] * known.rank
+        for d, images in zip(sorted(per_dim), choice):
+            for u, i in zip(slots[d], images):
+                order[u] = i
+        canonical = min(tuple(order[a[u]] for u in range(known.rank)) for a in auts)
+        if canonical not in seen:
+            seen.add(canonical)
+            out.append(order)
+    return out
+
+
+def identify_unlabelled_curves(xs, known: KnownSubgroup, source: dict, *, max_order: int | None = None,
+                               time_limit: float = 10.0, say=None, notes=()) -> IdentifyResult:
+    """Curves whose sector labels are not matched to N's irreducibles: every map that preserves
+    the dimensions is tried (:func:`label_maps`) and the verdict is the union of what they give —
+    a reading of curves must never depend on an arbitrary label order."""
+    maps = label_maps(known, xs.irrep_dims)
+    runs = []
+    for k, order in enumerate(maps, 1):
+        if say:
+            say(f"sector map {k} of {len(maps)}")
+        runs.append(identify_curves(xs.reordered(order), known, source, max_order=max_order,
+                                    time_limit=time_limit))
+    statuses = [r.solution.status for r in runs]
+    status = ("incomplete" if "incomplete" in statuses else "complete" if "complete" in statuses
+              else "inconsistent")
+    best = next((r for r in runs if r.groups), runs[0])
+    candidates = [c for r in runs for c in r.solution.candidates]
+    solution = replace(best.solution, status=status, candidates=candidates)
+    labels = xs.labels or [",".join(map(str, c)) for c in xs.charges]
+    found = {}
+    for order, r in zip(maps, runs):
+        for name in r.group_names():
+            found.setdefault(name, []).append(", ".join(f"{labels[order[u]]}→χ{u + 1}" for u in range(known.rank)))
+    say_maps = "; ".join(f"{name} (e.g. {ms[0]})" for name, ms in found.items()) or "no group"
+    note = (f"the file's sector labels were not matched to {known.group.name}'s irreducibles: {len(maps)} "
+            f"map(s) preserving the dimensions (up to automorphisms of N) were tried and the verdict is the "
+            f"union — {say_maps}; --sectors LABEL=INDEX,… fixes the map (the data shown are for the first "
+            "map that some group explains)")
+    return replace(best, solution=solution, notes=[*notes, note, *best.notes],
+                   verdict=verdict_line(solution, known))

@@ -147,7 +147,7 @@ def test_containment_matches_gap():
         def key(sub):  # isomorphism type and how its elements fall into G's classes
             H = load_id(*sub.id)
             counts = [0] * G.nclasses
-            for c, f in enumerate(sub.fusion):
+            for c, f in enumerate(sub.class_fusion):
                 counts[f] += H.class_sizes[c]
             return tuple(sub.id), tuple(counts)
 

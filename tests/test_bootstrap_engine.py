@@ -173,3 +173,31 @@ def test_query_without_data_lists_overgroups_of_c3(tmp_path):
     assert res.exit_code == 0, res.output
     names = {row["group"]["name"] for row in json.loads(res.output)["candidates"]}
     assert names == {"C3", "S3", "C6"}
+
+
+def test_ring_isomorphism_gave_up_is_undecided_not_no():
+    """max_nodes exhausted: neither the permutation nor None (which means 'not isomorphic')."""
+    from bootstrap.identify import IsomorphismUndecided
+
+    G = groupdb.load((16, 3))
+    F, M = tensor_coefficients(G), np.array(G.degrees, dtype=np.int64)[:, None]
+    with pytest.raises(IsomorphismUndecided):
+        ring_isomorphism(M, F, M, F, max_nodes=2)
+    assert ring_isomorphism(M, F, M, F) is not None
+
+
+def test_undecided_merge_keeps_the_named_group_apart_and_says_so(monkeypatch):
+    """When the isomorphism search between the abstract S3 ring and the named S3 gives up, the
+    named group stays its own candidate, both notes say the merge was undecided, and the
+    abstract one is never called 'not group-like'."""
+    import bootstrap.engine as engine
+
+    monkeypatch.setattr(engine, "MERGE_NODES", 1)
+    r = solve(parse_data(S3_C3))
+    assert r.status == "complete" and r.groups == [(6, 1)]
+    (a,) = [c for c in r.candidates if c.found_by == ["abstract"]]
+    (n,) = [c for c in r.candidates if c.found_by == ["named"]]
+    assert a.groups == [] and [m.group.id for m in n.groups] == [(6, 1)]
+    assert "not decided" in a.note and "S3" in a.note and "not group-like" not in a.note
+    assert "not decided" in n.note and "not merged" in n.note
+    assert [m.group.id for m in a.unmatched] == [(6, 1)]

@@ -141,8 +141,9 @@ def test_s3_character_table_is_s3(s3, tmp_path):
     tables = _tables(page, "ct")
     assert tables, "no character table on the page"
     rows = tables[0]
-    sizes = [int(x) for x in rows[1][1:]]
-    values = [[int(x) for x in r[1:]] for r in rows[2:]]
+    assert rows[0][-1] == "FS" and [r[-1] for r in rows[2:]] == ["+", "+", "+"]  # S3's irreducibles are real
+    sizes = [int(x) for x in rows[1][1:-1]]
+    values = [[int(x) for x in r[1:-1]] for r in rows[2:]]
     assert sorted(sizes) == [1, 2, 3] and sorted(r[0] for r in values) == [1, 1, 2]
     # compare with S3's table in closed form, column by class size (1: identity, 3: transpositions, 2: 3-cycles)
     known = sorted([{1: 1, 3: 1, 2: 1}, {1: 1, 3: -1, 2: 1}, {1: 2, 3: 0, 2: -1}], key=lambda r: sorted(r.items()))
@@ -166,6 +167,26 @@ def test_d8_q8_advice_and_zeta(d8, tmp_path):
     # the not-group-like ring's table has ζ4 entries: text in Markdown, sub/superscripts on the page
     assert "ζ4" in md and "ζ<sub>4</sub>" in page
     assert "### D8 [8,3]" in md and "### Q8 [8,4]" in md and "Schur multiplier: C2" in md
+
+
+def test_fs_column_d8_q8(d8, tmp_path):
+    """The FS column: D8 and Q8 disagree on the 2-dimensional irreducible (groupdb's
+    indicators, from GAP: Q8's is quaternionic), so it is ± with each group's column beside;
+    the ring no group realises leaves that sign open and marks its complex pair o."""
+    d = write_report(d8, tmp_path).parent
+    md, page = (d / "report.md").read_text(), (d / "report.html").read_text()
+    fs_columns = [[r[-1] for r in t[2:]] for t in _tables(page, "ct")]
+    assert all(t[0][-1] == "FS" for t in _tables(page, "ct"))
+    named, abstract = (c for c in d8.solution.candidates if c.groups), (c for c in d8.solution.candidates if not c.groups)
+    named, abstract = next(named), next(abstract)
+    two = [int(x) for x in named.dims].index(2)
+    expected = ["±" if i == two else "+" for i in range(5)]
+    assert expected in fs_columns
+    assert "D8 [8,3]: + + + + +" in md and "Q8 [8,4]: " + " ".join(expected[:two] + ["-"] + expected[two + 1:]) in md
+    assert sorted(fs_columns[d8.solution.candidates.index(abstract)]) == ["+", "+", "o", "o", "±"]
+    assert "± self-dual, sign not fixed" in md and "FS indicators from the fusion ring" in md
+    cands = json.loads((d / "result.json").read_text())["solution"]["candidates"]
+    assert [c["indicators"][two] for c in cands] == [None, None]
 
 
 def test_html_is_self_contained(d8, tmp_path):

@@ -47,8 +47,8 @@ def test_wrong_fusion_is_caught():
         if s.id == (4, 2) and not s.normal:
             # all three involutions sent to transpositions; but (12)(34) is not one.
             # (Permuting the three would be an automorphism of V4 and rightly pass.)
-            transposition = next(c for c in s.fusion[1:] if G.class_sizes[c] == 6)
-            s = dataclasses.replace(s, fusion=(0, transposition, transposition, transposition))
+            transposition = next(c for c in s.class_fusion[1:] if G.class_sizes[c] == 6)
+            s = dataclasses.replace(s, class_fusion=(0, transposition, transposition, transposition))
         subs.append(s)
     bad = dataclasses.replace(G, subgroups=tuple(subs))
     failures = certify_subgroups(bad, lambda i: store.load_id(*i))

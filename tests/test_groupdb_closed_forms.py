@@ -13,7 +13,7 @@ from groupdb import store
 from groupdb.abelian import charge_labelling
 from groupdb.characters import branching, tensor_coefficients
 from groupdb.cyclotomic import Cyclotomic
-from groupdb.query import identify
+from groupdb.query import groups_containing
 
 # Number of groups of each order (OEIS A000001), the literature's count.
 A000001 = {1: 1, 2: 1, 4: 2, 8: 5, 12: 5, 16: 14, 24: 15, 32: 51, 48: 52, 60: 13, 64: 267,
@@ -97,7 +97,7 @@ def test_s3_over_c3_branching_and_query():
     M = branching(G, sub, N)
     # rows 1, 1', 2: trivial, trivial, (q=1) + (q=2)
     assert sorted(M.tolist()) == [[0, 1, 1], [1, 0, 0], [1, 0, 0]]
-    found = identify("C3", ramp=[[2, 0, 0], [0, 1, 1], [0, 1, 1]])
+    found = groups_containing("C3", ramp=[[2, 0, 0], [0, 1, 1], [0, 1, 1]])
     assert [m.group.id for m in found] == [(6, 1)]
 
 
@@ -105,7 +105,7 @@ def test_cyclic_index_2_overgroups():
     # Groups G ⊃ C_n with index 2 and the "all sectors independent, each doubled" ramp 2·1
     # are exactly the groups of order 2n containing C_n with every irrep of C_n extended to
     # two 1-dim irreps: for n = 4 that is C8 and C4 x C2 (abelian), not D8 or Q8.
-    names = sorted(m.group.name for m in identify("C4", ramp=2 * np.eye(4, dtype=int)))
+    names = sorted(m.group.name for m in groups_containing("C4", ramp=2 * np.eye(4, dtype=int)))
     assert names == ["C4 x C2", "C8"]
 
 
@@ -134,9 +134,9 @@ def test_query_invariant_under_relabelling_by_automorphisms(data):
     a = data.draw(st.sampled_from(units))
     image = [charges.index(tuple((a * q) % m for q, m in zip(c, moduli))) for c in charges]
     R2 = R[np.ix_(image, image)]
-    base = {m.group.id for m in identify(lab.group, ramp=R, labels=lab.irreducible)}
+    base = {m.group.id for m in groups_containing(lab.group, ramp=R, labels=lab.irreducible)}
     assert gid in base
-    assert {m.group.id for m in identify(lab.group, ramp=R2, labels=lab.irreducible)} == base
+    assert {m.group.id for m in groups_containing(lab.group, ramp=R2, labels=lab.irreducible)} == base
 
 
 def test_cyclotomic_arithmetic_closed_forms():

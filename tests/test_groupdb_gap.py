@@ -12,7 +12,7 @@ import pytest
 import groupdb
 from groupdb import store
 from groupdb.characters import branching
-from groupdb.query import identify
+from groupdb.query import groups_containing
 from tests.gap_oracle import match_rows, relabel_square, run_gap
 
 pytestmark = [pytest.mark.gap, pytest.mark.slow]
@@ -86,7 +86,7 @@ od;"""
             sub = G.subgroups[j]
             H = groupdb.load(sub.id)
             assert tuple(sub_id) == sub.id and sub.length == length, (gid, j)
-            assert Counter(zip(sub.fusion, H.class_sizes)) == Counter(
+            assert Counter(zip(sub.class_fusion, H.class_sizes)) == Counter(
                 (f - 1, s) for f, s in zip(fusion, sizes_h)
             ), (gid, j)
             M = branching(G, sub, H)
@@ -154,6 +154,6 @@ Emit([id, Rcan, hits, List(Irr(tS), chi -> List(chi, v -> CoeffsCyc(v, Exponent(
     assert len(results) == len(instances)
     for ((n, i), j), (sub_id, R, hits, irr) in zip(instances, results):
         R = relabel_square(R, match_rows(groupdb.load(tuple(sub_id)), irr))
-        ours = sorted(m.group.id[1] for m in identify(tuple(sub_id), ramp=R) if m.group.order == n)
+        ours = sorted(m.group.id[1] for m in groups_containing(tuple(sub_id), ramp=R) if m.group.order == n)
         assert i in hits, (n, i, j)
         assert ours == hits, ((n, i), j, ours, hits)

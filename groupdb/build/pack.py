@@ -117,7 +117,7 @@ def pack(rawdir: Path, outdir: Path) -> Path:
             for sub in G.subgroups:
                 by_type[sub.id].append(sub)
             for sid, subs in by_type.items():
-                Ms = branching_batch(G, groups[sid], np.array([s.fusion for s in subs]))
+                Ms = branching_batch(G, groups[sid], np.array([s.class_fusion for s in subs]))
                 for sub, M in zip(subs, Ms):
                     classes[(sid, ramp_key(M.T @ M))].append(sub.position)
             con.executemany(
