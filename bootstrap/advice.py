@@ -25,7 +25,7 @@ of sectors by automorphisms of N) is an outcome of the other; separations are
 therefore never over-claimed.
 
 >>> from bootstrap.data import parse_data
->>> from bootstrap.identify import named_search
+>>> from bootstrap.naming import named_search
 >>> d = parse_data({"subgroup": {"cyclic": 4},
 ...                 "ramp": [[2, 0, 0, 0], [0, 1, 0, 1], [0, 0, 2, 0], [0, 1, 0, 1]]})
 >>> advice = next_measurements(named_search(d, 8), d.known)
@@ -304,7 +304,7 @@ def next_measurements(matches: list, known) -> list[Discriminator]:
 
     Parameters
     ----------
-    matches : list of bootstrap.identify.NamedMatch
+    matches : list of bootstrap.naming.NamedMatch
         The surviving groups, each with its fitting classes ≅ N and M in the user's labelling.
     known : bootstrap.known.KnownSubgroup
         N and the user's sector labels.
@@ -319,7 +319,7 @@ def next_measurements(matches: list, known) -> list[Discriminator]:
     Examples
     --------
     >>> from bootstrap.data import parse_data
-    >>> from bootstrap.identify import named_search
+    >>> from bootstrap.naming import named_search
     >>> d = parse_data({"subgroup": {"cyclic": 3}, "ramp": [[2, 0, 0], [0, 1, 1], [0, 1, 1]]})
     >>> next_measurements(named_search(d, 6), d.known)    # S3 alone: nothing to separate
     []

@@ -30,7 +30,7 @@ import flint
 import numpy as np
 
 from bootstrap.constraints import CHARACTER_TABLE, Violation
-from bootstrap.identify import IsomorphismUndecided, ring_isomorphism
+from bootstrap.naming import IsomorphismUndecided, ring_isomorphism
 from groupdb.characters import tensor_coefficients
 from groupdb.cyclotomic import (
     Cyclotomic, euler_phi, matmul_mod, primitive_root_of_unity, split_prime, unit_exponents,

@@ -36,7 +36,7 @@ from bootstrap.constraints import (
     check_fusion_restriction, reciprocity,
 )
 from bootstrap.data import SpectralData
-from bootstrap.identify import IsomorphismUndecided, Match, named_search, ring_isomorphism
+from bootstrap.naming import IsomorphismUndecided, Match, named_search, ring_isomorphism
 from bootstrap.solver import SearchResult, enumerate_branchings, enumerate_fusion_rings
 
 from common.summary import group_label, html_summary

@@ -1,7 +1,7 @@
 """Hypothesis verification (SPEC §5): is the data consistent with a named group G?
 
 The answer is decided exactly (reciprocity, then every subgroup class H ≅ N of G via
-bootstrap.identify.subgroup_matches); when it is no, the reasons are the violated
+bootstrap.naming.subgroup_matches); when it is no, the reasons are the violated
 constraint families in words, e.g. ``reciprocity: R n = 3 n means [G:N] = 3, but
 |S3| / |C3| = 2``.
 
@@ -21,7 +21,7 @@ import numpy as np
 
 from bootstrap.constraints import DATA, RECIPROCITY, Violation, reciprocity
 from bootstrap.data import SpectralData
-from bootstrap.identify import subgroup_matches
+from bootstrap.naming import subgroup_matches
 from groupdb import store
 from groupdb.characters import branching
 from common.errors import SymbootInputError

@@ -11,7 +11,7 @@ import pytest
 
 from bootstrap.advice import contains_conjugate, next_measurements, overgroups
 from bootstrap.data import parse_data
-from bootstrap.identify import named_search
+from bootstrap.naming import named_search
 from groupdb import load
 from groupdb.store import load_id
 from tests.gap_oracle import require_gap, run_gap

@@ -11,7 +11,7 @@ from bootstrap.character_table import verify_table
 from symboot.commands import commands
 from bootstrap.data import parse_data
 from bootstrap.engine import solve
-from bootstrap.identify import ring_isomorphism
+from bootstrap.naming import ring_isomorphism
 from bootstrap.verify import verify
 import groupdb
 from groupdb.characters import tensor_coefficients
@@ -177,7 +177,7 @@ def test_query_without_data_lists_overgroups_of_c3(tmp_path):
 
 def test_ring_isomorphism_gave_up_is_undecided_not_no():
     """max_nodes exhausted: neither the permutation nor None (which means 'not isomorphic')."""
-    from bootstrap.identify import IsomorphismUndecided
+    from bootstrap.naming import IsomorphismUndecided
 
     G = groupdb.load((16, 3))
     F, M = tensor_coefficients(G), np.array(G.degrees, dtype=np.int64)[:, None]

@@ -86,7 +86,7 @@ def ring_isomorphism(M1: np.ndarray, F1: np.ndarray, M2: np.ndarray, F2: np.ndar
     >>> ring_isomorphism(M, F, M, F, max_nodes=1)
     Traceback (most recent call last):
     ...
-    bootstrap.identify.IsomorphismUndecided: ring isomorphism undecided after 1 search nodes
+    bootstrap.naming.IsomorphismUndecided: ring isomorphism undecided after 1 search nodes
     """
     k = len(M1)
     if M1.shape != M2.shape:

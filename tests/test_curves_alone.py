@@ -1,0 +1,98 @@
+"""Curves alone, from our own ED (issue 12): the xSFF curves of a showcase, written in
+symboot's layout (``ed.xsff_io.save_xsff``, as ``symboot xsff --save-xsff F.npz`` does) and
+fed back with ``symboot.identify(xsff=path)`` (no census, no spectra handed over), name the
+same groups as the full pipeline on the same realisations, and both name the group the
+model is built to have.
+
+The independent truth is each model's construction (ed/models.py docstrings and the
+data/models/*.json descriptions): the S3 chain at theta = 0 has charge conjugation on top
+of N = Z3 (G = S3 = [6,1]); the spin-1 D4 chain keeps R_z(pi/2) and R_x(pi)
+(G = D8 = [8,3] over N = Z2 x Z2); the quantum torus chain at theta = pi/4 has the on-site
+Fourier transform F with F^2 = C, extending N = C3 x C3 by C4 (G = (C3 x C3) : C4 = [36,9]);
+the Ashkin-Teller chain at its Potts point with the next-nearest coupling keeps S4 permuting
+the four local states (G = S4 = [24,12] over V4).
+
+Which route answered is recorded per case. At these sizes no showcase has a ramp window in
+every sector (the Thouless bump of these weakly disordered chains reaches the Heisenberg
+time; bench/RESULTS.md, "Realisations for an exact R from curves alone"), so every verdict
+here comes from the plateau, and ``result.ramp`` is None.
+
+The full pipeline is run on the *same* analysis (``pipeline.identify_analysis``, what
+``symboot.identify(<model>)`` does after the diagonalisation) so that each ensemble is
+diagonalised once; ``test_full_pipeline_api_agrees`` checks once that this is what
+``symboot.identify(<model>)`` names.
+"""
+from __future__ import annotations
+
+import pytest
+
+import symboot
+
+S3, D8, QTC_PI4, S4 = (6, 1), (8, 3), (36, 9), (24, 12)
+
+
+def _both(tmp_path, model, params, realisations, seed):
+    """(full pipeline result, curves-alone result) on one ensemble, one worker."""
+    from bootstrap.known import known_subgroup
+    from ed import modelspec
+    from ed.analysis import analyse
+    from ed.xsff_io import save_xsff
+    from symboot import pipeline
+
+    spec = symboot.model_spec(model, params, realisations, seed)
+    ms = modelspec.ensemble_from_spec(spec)
+    a = analyse([m.H for m in ms], ms[0].generators, ms[0].orders, fixed=ms[0].fixed, workers=1)
+    known = known_subgroup(spec.get("subgroup") or pipeline.subgroup_of_orders(a.spectra.orders))
+    full = pipeline.identify_analysis(a, known, {"kind": "model", "description": str(model), "params": spec})
+    path = save_xsff(a.xsff, tmp_path / "curves.npz")
+    curves = symboot.identify(xsff=path)
+    return full, curves
+
+
+def _route(res) -> str:
+    """'ramp' when the curves' ramp matrix was fitted and used, else 'plateau'."""
+    if res.ramp is not None:
+        return "ramp"
+    assert any(n.startswith("plateau only") for n in res.notes), res.notes
+    return "plateau"
+
+
+# (model, parameter overrides, realisations, seed, the group it is built to have, route that answers)
+CASES = [
+    pytest.param("s3_chain", {"L": 5, "theta": 0.0, "sigma": 0.25}, 8, 1, S3, "plateau", id="s3_chain-L5"),
+    pytest.param("data/models/s3_chain.json", {"L": 5}, 8, 1, S3, "plateau", id="s3_chain.json-L5"),
+    pytest.param("data/models/d4_spin1_chain.json", {}, 3, 0, D8, "plateau", id="d4_spin1_chain-L6"),
+    pytest.param("quantum_torus_chain", {"L": 6, "theta": 0.7853981633974483}, 4, 0, QTC_PI4, "plateau",
+                 id="qtc_pi4-L6"),
+]
+
+
+@pytest.mark.parametrize("model, params, realisations, seed, truth, route", CASES)
+def test_curves_alone_name_the_full_pipelines_group(tmp_path, model, params, realisations, seed, truth, route):
+    full, curves = _both(tmp_path, model, params, realisations, seed)
+    assert full.groups == [truth], full.verdict
+    assert curves.groups == full.groups, (curves.verdict, curves.notes)
+    assert "unique" in curves.verdict
+    assert _route(curves) == route
+    assert curves.data.census_rows is None  # the curves alone: no census reached the bootstrap
+
+
+def test_ashkin_teller_nnn_curves_alone(tmp_path):
+    """Does not agree today (the full pipeline names S4 from the census; the curves name nothing):
+    symboot-layout curves carry no plateau error, so ``plateau_for_index`` uses a 4 % relative
+    floor; S4's trivial-sector entry [G:N] P = 10 at [G:N] = 6 then has 3 sigma = 1.2 and is never
+    one integer, index 6 is rejected and no other index is explained; no ramp window is found in
+    sector 00 at this size. Passes outright once the symboot layout carries a plateau error."""
+    full, curves = _both(tmp_path, "data/models/ashkin_teller_potts_nnn.json", {"L": 5}, 10, 3)
+    assert full.groups == [S4], full.verdict  # the census answers here
+    if curves.groups != full.groups:
+        tried = next(n for n in curves.notes if n.startswith("indices tried"))
+        assert "6: " in tried and curves.groups == [], (curves.verdict, curves.notes)
+        pytest.xfail("curves alone name no group: plateau entry 10 not resolvable under the 4 % floor")
+    assert _route(curves) in ("ramp", "plateau")
+
+
+def test_full_pipeline_api_agrees():
+    """``symboot.identify(<model>)`` (the public route) names what the shared-analysis helper does."""
+    r = symboot.identify("data/models/d4_spin1_chain.json", realisations=3, seed=0, workers=1)
+    assert r.groups == [D8]
