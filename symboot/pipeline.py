@@ -384,7 +384,12 @@ def identify_curves(xs, known: KnownSubgroup, source: dict, *, max_order: int | 
                                 f"{known.group.name}'s {known.dims.tolist()} in the sectors' order")
     notes = list(xs.notes)
     if xs.layout == "symboot":
-        ramp = extract_ramp(xs)  # the same extraction as from spectra
+        from ed.levelstats import gap_ratio
+
+        # the same extraction as from spectra, level statistics included: without them the class
+        # defaults to GUE, and a GOE chain's ramp (twice GUE's) reads as doubled entries
+        ratios = [gap_ratio(list(lv)) for lv in xs.levels] if xs.levels else None
+        ramp = extract_ramp(xs, None, ratios)
         notes += ramp.notes
         if all(x is not None for row in ramp.matrix for x in row):
             data = spectral_data(known, ramp=ramp.matrix, max_order=max_order)
