@@ -74,7 +74,7 @@ MERGE_RANK = 24  # named candidates are merged by ring isomorphism below this ra
 MERGE_NODES = 20000  # search nodes per ring isomorphism before it is left undecided
 
 
-@dataclass
+@dataclass(eq=False)  # identity: field-wise == on numpy arrays is ambiguous (list.index, `in`)
 class Candidate:
     """One candidate representation theory of G ⊃ N."""
 
