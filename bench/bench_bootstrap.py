@@ -61,7 +61,7 @@ def _query(obj: dict) -> dict:
         res = solve(parse_data(obj["data"]), time_limit=obj["time_limit"])
         dt = time.perf_counter() - t
     return {"key": obj["key"], "seconds": round(dt, 4), "status": res.status, "groups": [list(g) for g in res.groups],
-            "abstract": res.abstract["status"]}
+            "abstract": res.abstract.status}
 
 
 def _precise(query, groups, by_group) -> list:

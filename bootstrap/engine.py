@@ -123,8 +123,8 @@ class Result:
     order: int | None
     candidates: list[Candidate]
     violations: list[Violation]
-    abstract: dict
-    named: dict
+    abstract: AbstractReach
+    named: NamedReach
     searches: list[str]
     seconds: float = 0.0
 
@@ -147,7 +147,7 @@ class Result:
             ("status", self.status), ("[G:N], |G|", f"{self.index}, {self.order}"),
             ("groups", ", ".join(self.group_labels()) or "none"),
             ("candidates", len(self.candidates)),
-            ("named search", self.named.get("status")), ("abstract search", self.abstract.get("status")),
+            ("named search", self.named.status), ("abstract search", self.abstract.status),
             *[("violated", str(v)) for v in self.violations]])
 
     def to_json(self) -> dict:
@@ -158,8 +158,8 @@ class Result:
             "candidates": [c.to_json() for c in self.candidates],
             "groups": [list(g) for g in self.groups],
             "violations": [v.to_json() for v in self.violations],
-            "named": self.named,
-            "abstract": self.abstract,
+            "named": self.named.to_json(),
+            "abstract": self.abstract.to_json(),
             "searches": self.searches,
             "seconds": round(self.seconds, 4),
         }
@@ -231,11 +231,11 @@ def solve(data: SpectralData, time_limit: float = 10.0, abstract: bool = True, m
     violations = list(rec.violations)
     searches = ["reciprocity"]
     if not rec.indices:
-        return Result("inconsistent", None, None, [], violations, _AbstractLog.not_run(),
-                      {"status": "not run", "orders": []}, searches, time.monotonic() - t0)
+        return Result("inconsistent", None, None, [], violations, AbstractReach(ran=False),
+                      NamedReach(ran=False), searches, time.monotonic() - t0)
 
     candidates: list[Candidate] = []
-    log, named = _AbstractLog(ran=abstract), _NamedLog()
+    log, named = AbstractReach(ran=abstract), NamedReach()
     for index in rec.indices:
         if abstract:
             candidates.extend(_abstract_candidates(data, index, deadline, max_rank, log))
@@ -246,14 +246,15 @@ def solve(data: SpectralData, time_limit: float = 10.0, abstract: bool = True, m
     status = _status(candidates, named, log, violations)
     index = rec.indices[0] if len(rec.indices) == 1 else None
     order = index * K.order if index else None
-    return Result(status, index, order, candidates, violations, log.info(), named.info(), searches,
+    return Result(status, index, order, candidates, violations, log, named, searches,
                   time.monotonic() - t0)
 
 
 @dataclass
-class _AbstractLog:
-    """What the abstract search of one solve has learnt: whether it is complete, why not, and
-    the violations that removed candidates. Not run, it decides nothing (``complete`` False)."""
+class AbstractReach:
+    """How far the abstract search of one solve got (``Result.abstract``): whether it is
+    complete, why not, and the violations that removed candidates. Not run, it decides nothing
+    (``complete`` False)."""
 
     ran: bool = True
     reasons: list[str] = field(default_factory=list)
@@ -263,6 +264,18 @@ class _AbstractLog:
     @property
     def complete(self) -> bool:
         return self.ran and self.finished
+
+    @property
+    def status(self) -> str:
+        """``not run``, ``complete`` or ``incomplete``."""
+        if not self.ran:
+            return "not run"
+        return "complete" if self.finished else "incomplete"
+
+    @property
+    def reason(self) -> str:
+        """Why it is incomplete: every limit hit, once each."""
+        return "; ".join(dict.fromkeys(self.reasons))
 
     def limit(self, where: str, why: str) -> None:
         self.finished = False
@@ -274,37 +287,39 @@ class _AbstractLog:
         if not found.complete:
             self.limit(where, found.reason)
 
-    @staticmethod
-    def not_run() -> dict:
-        return {"status": "not run", "reason": "", "killed": []}
-
-    def info(self) -> dict:
+    def to_json(self) -> dict:
         if not self.ran:
-            return self.not_run()
-        return {
-            "status": "complete" if self.finished else "incomplete",
-            "reason": "; ".join(dict.fromkeys(self.reasons))[:2000],
-            "killed": [v.to_json() for v in _dedupe(self.killed)][:50],
-        }
+            return {"status": self.status, "reason": "", "killed": []}
+        return {"status": self.status, "reason": self.reason[:2000],
+                "killed": [v.to_json() for v in _dedupe(self.killed)][:50]}
 
 
 @dataclass
-class _NamedLog:
-    """The named search's reach: orders it exhausted, orders where the database may miss groups
-    (with why), orders beyond the database."""
+class NamedReach:
+    """How far the named search of one solve got (``Result.named``): the orders it exhausted,
+    the orders where the database may miss groups (order → why: an unstored subgroup class),
+    and the orders beyond the database."""
 
+    ran: bool = True
     complete_orders: list[int] = field(default_factory=list)
     unstored: dict[int, str] = field(default_factory=dict)
-    beyond: list[int] = field(default_factory=list)
+    beyond_coverage: list[int] = field(default_factory=list)
 
-    def info(self) -> dict:
-        return {"status": "incomplete" if self.unstored else "complete", "orders": self.complete_orders,
+    @property
+    def status(self) -> str:
+        """``not run``, ``complete`` or ``incomplete`` (some order's subgroup classes unstored)."""
+        if not self.ran:
+            return "not run"
+        return "incomplete" if self.unstored else "complete"
+
+    def to_json(self) -> dict:
+        return {"status": self.status, "orders": self.complete_orders,
                 "unstored": [{"order": o, "reason": r} for o, r in self.unstored.items()],
-                "beyond_coverage": self.beyond}
+                "beyond_coverage": self.beyond_coverage}
 
 
 def _abstract_candidates(data: SpectralData, index: int, deadline: float, max_rank: int,
-                         log: _AbstractLog) -> list[Candidate]:
+                         log: AbstractReach) -> list[Candidate]:
     """The abstract search at one index: branchings M, the fusion rings of each M, and the
     rings whose N-columns and character table check out."""
     K = data.known
@@ -334,10 +349,10 @@ def _abstract_candidates(data: SpectralData, index: int, deadline: float, max_ra
 
 
 def _named_candidates(data: SpectralData, order: int, candidates: list[Candidate], reconstruct_limit: int,
-                      violations: list[Violation], searches: list[str], log: _NamedLog) -> None:
+                      violations: list[Violation], searches: list[str], log: NamedReach) -> None:
     """The named search at one order, within the database's coverage, attached to the candidates."""
     if order > coverage():
-        log.beyond.append(order)
+        log.beyond_coverage.append(order)
         return
     searches.append(f"named search over the {order}-element groups of groupdb")
     found = named_search(data, order)
@@ -370,9 +385,9 @@ def _undecided_note(matches: list[Match]) -> str:
             f"within {MERGE_NODES} search nodes")
 
 
-def _status(candidates: list[Candidate], named: _NamedLog, log: _AbstractLog, violations: list[Violation]) -> str:
+def _status(candidates: list[Candidate], named: NamedReach, log: AbstractReach, violations: list[Violation]) -> str:
     """complete / inconsistent / incomplete, as the module docstring defines them."""
-    if (named.beyond or named.unstored) and not log.complete:
+    if (named.beyond_coverage or named.unstored) and not log.complete:
         return "incomplete"
     group_like = [c for c in candidates if c.groups or c.order > coverage() or c.order in named.unstored]
     if group_like:

@@ -33,16 +33,17 @@ def _echo_result(result, as_json: bool) -> None:
         click.echo(jsonio.dumps(result.to_json()))
         return
     click.echo(f"status: {result.status}")
-    for u in result.named.get("unstored", []):
-        click.echo(f"named search: incomplete at |G| = {u['order']} ({u['reason']})")
+    for order, why in result.named.unstored.items():
+        click.echo(f"named search: incomplete at |G| = {order} ({why})")
     if result.order:
         click.echo(f"reciprocity: [G:N] = {result.index}, |G| = {result.order}")
     for v in result.violations:
         click.echo(f"  violated — {v}")
     for s in result.searches:
         click.echo(f"search: {s}")
-    if result.abstract.get("status") not in (None, "not run"):
-        click.echo(f"abstract search: {result.abstract['status']}" + (f" ({result.abstract['reason'][:300]})" if result.abstract.get("reason") else ""))
+    ab = result.abstract
+    if ab.ran:
+        click.echo(f"abstract search: {ab.status}" + (f" ({ab.reason[:300]})" if ab.reason else ""))
     for i, c in enumerate(result.candidates, 1):
         names = ", ".join(f"{m.group.name} [{m.group.id[0]},{m.group.id[1]}]" for m in c.groups) or c.note
         click.echo(f"candidate {i}: |G| = {c.order}, k = {len(c.branching)}, dims {c.dims.tolist()}; found by {'+'.join(c.found_by)}; groups: {names}")

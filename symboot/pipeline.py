@@ -140,7 +140,7 @@ def verdict_line(result: Result, known: KnownSubgroup) -> str:
         for m in c.groups:
             if m.group.name not in names:
                 names.append(m.group.name or str(list(m.group.id)))
-    unstored = [u["order"] for u in result.named.get("unstored", [])]
+    unstored = list(result.named.unstored)
     why = (f"groupdb does not store every subgroup class ≅ N at |G| = {', '.join(map(str, unstored))}"
            if unstored else "a solver limit expired")
     if result.status == "incomplete" and not names:

@@ -208,13 +208,13 @@ def _bootstrap_section(result) -> list:
     if sol.order:
         items.append(f"reciprocity: [G:N] = {sol.index}, |G| = {sol.order}")
     items += [f"search: {s}" for s in sol.searches]
-    ab = sol.abstract
-    if ab.get("status") not in (None, "not run"):
-        items.append(f"abstract search: {ab['status']}" + (f" ({ab['reason']})" if ab.get("reason") else ""))
-    if sol.named.get("status") not in (None, "not run"):
-        beyond = sol.named.get("beyond_coverage")
-        items.append(f"named search: {sol.named['status']}" + (f"; orders beyond the database: {beyond}" if beyond else "")
-                     + "".join(f"; at |G| = {u['order']}: {u['reason']}" for u in sol.named.get("unstored", [])))
+    ab, named = sol.abstract, sol.named
+    if ab.ran:
+        items.append(f"abstract search: {ab.status}" + (f" ({ab.reason})" if ab.reason else ""))
+    if named.ran:
+        beyond = named.beyond_coverage
+        items.append(f"named search: {named.status}" + (f"; orders beyond the database: {beyond}" if beyond else "")
+                     + "".join(f"; at |G| = {o}: {r}" for o, r in named.unstored.items()))
     out = [H(2, "Bootstrap"), Items(items)]
     if sol.violations:
         out += [P("Violated constraints:"), Items([str(v) for v in sol.violations])]

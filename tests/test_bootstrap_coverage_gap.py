@@ -158,8 +158,8 @@ def test_solve_is_never_inconsistent(oracle, gid, sid):
             where = f"{G.name} ⊃ {N.name}, class {k}, abstract={abstract}: status {res.status}, groups {res.groups}"
             assert res.status in ("incomplete", "complete"), where
             # the named search over |G| cannot be exhaustive, whatever the status
-            assert res.named["status"] == "incomplete", where
-            assert any(u["order"] == G.order and u["reason"] for u in res.named["unstored"]), (where, res.named)
+            assert res.named.status == "incomplete", where
+            assert res.named.unstored.get(G.order), (where, res.named)
             if res.status == "complete":
                 # only possible when G is named, or the abstract search finished and then holds
                 # a candidate with G's irreducible dimensions
@@ -200,7 +200,7 @@ def test_stored_non_normal_subgroup_is_found(oracle, gid, sid):
             res = solve(data, abstract=abstract, time_limit=ABSTRACT_TIME_LIMIT)
             where = f"{G.name} ⊃ {N.name}, abstract={abstract}: status {res.status}, groups {res.groups}"
             assert res.status == "complete" and gid in res.groups, where
-            assert res.named["status"] == "complete" and not res.named["unstored"], where
+            assert res.named.status == "complete" and not res.named.unstored, where
             named = [m for cand in res.candidates for m in cand.groups if m.group.id == gid]
             # Aut(N) acts trivially on Irr(S3) and Irr(S4): the branching is unique, GAP's
             assert named and all(_rows(m.branching) == _rows(c["M"]) for m in named), where

@@ -163,7 +163,7 @@ def test_time_limit_covers_building_the_fusion_ring_constraints():
     """The limit bounds the whole abstract search, not only z3's checks: building the
     associativity terms at rank 11 ([G:N] = 38, N = 1) alone took 3.6 s against a 0.2 s limit."""
     r = solve(parse_data({"subgroup": {"cyclic": 1}, "ramp": [[38]]}), time_limit=0.2)
-    assert r.abstract["status"] == "incomplete" and "time limit" in r.abstract["reason"]
+    assert r.abstract.status == "incomplete" and "time limit" in r.abstract.reason
     assert r.status == "complete" and r.groups == [(38, 1), (38, 2)]  # the named search is exhaustive there
     assert r.seconds < 2.0
 
@@ -201,3 +201,15 @@ def test_undecided_merge_keeps_the_named_group_apart_and_says_so(monkeypatch):
     assert "not decided" in a.note and "S3" in a.note and "not group-like" not in a.note
     assert "not decided" in n.note and "not merged" in n.note
     assert [m.group.id for m in a.unmatched] == [(6, 1)]
+
+
+def test_reciprocity_failure_reports_both_searches_as_not_run():
+    """A ramp no index satisfies (row sums 3 against N = C2's sector dimensions give no
+    integral index): the searches never ran, and the JSON says so in the same shape as a
+    completed search (the not-run named record once lacked 'unstored')."""
+    r = solve(parse_data({"subgroup": {"cyclic": 2}, "ramp": [[1, 1], [1, 2]]}))
+    assert r.status == "inconsistent" and r.violations
+    assert (r.abstract.status, r.named.status) == ("not run", "not run")
+    js = r.to_json()
+    assert js["named"] == {"status": "not run", "orders": [], "unstored": [], "beyond_coverage": []}
+    assert js["abstract"] == {"status": "not run", "reason": "", "killed": []}
