@@ -37,9 +37,10 @@ test-fast: $(STAMP)
 groupdb-data: $(STAMP)
 	PYTHON=$(PY) groupdb/build/build.sh
 
+# every benchmark in bench/ (long: GAP loops, sweeps); figures go into bench/RESULTS.md by hand
 bench: $(STAMP)
 	$(PY) -m pip install -q -e '.[test,bench]'
-	$(PY) bench/run_all.py
+	set -e; for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f; done
 
 clean:
 	rm -rf $(VENV) build *.egg-info
