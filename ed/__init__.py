@@ -17,7 +17,8 @@ Examples
 """
 from .analysis import Analysis, analyse, analyse_spectra
 from .census import Census, multiplet_census
-from .extract import RampData, PlateauData, extract_plateau, extract_ramp
+from .extract import RampData, extract_ramp
+from .plateau import PlateauData, extract_plateau
 from .levelstats import GapRatio, gap_ratio
 from .models import Model, ensemble, random_g_chain, s3_chain
 from .sectors import Sector, SectorDecomposition, abelian_sectors, isotypic_sectors

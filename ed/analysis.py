@@ -20,7 +20,8 @@ import numpy as np
 from common.errors import SymbootInputError
 
 from .census import Census, multiplet_census
-from .extract import PlateauData, RampData, extract_plateau, extract_ramp, resolve_by_reciprocity
+from .extract import RampData, extract_ramp, resolve_by_reciprocity
+from .plateau import PlateauData, extract_plateau
 from .levelstats import GapRatio, gap_ratio
 from .sectors import SectorDecomposition, abelian_sectors, common_size
 from .spectra import SectorSpectra, compute_spectra

@@ -1,4 +1,4 @@
-"""Where R is extracted: integer ramp and plateau matrices from the xSFF.
+"""Where R is extracted: the integer ramp matrix from the xSFF (the plateau: :mod:`ed.plateau`).
 
 Steps (all from the data, nothing hard-coded):
 
@@ -41,7 +41,7 @@ from .levelstats import GapRatio
 from .xsff import XSFF, sector_density
 
 __all__ = ["form_factor", "ramp_reference", "integer_estimate", "IntegerEstimate", "RampData",
-           "PlateauData", "detect_windows", "extract_ramp", "extract_plateau", "choose_beta", "statistics_mismatch",
+           "detect_windows", "extract_ramp", "choose_beta", "statistics_mismatch",
            "resolve_by_reciprocity", "superposition_r"]
 
 
@@ -172,30 +172,6 @@ class RampData:
     @property
     def confidence(self) -> float:
         return float(min(e.confidence for row in self.entries for e in row))
-
-
-@dataclass
-class PlateauData:
-    """Normalised plateau ``Ptilde_{mu nu} = P_{mu nu} / sqrt(Dt_mu Dt_nu)`` with
-    ``Dt_mu = sum_{i in mu} g(E_i)^2 / n_mu`` (:attr:`ed.xsff.XSFF.per_copy`: the filtered
-    ``D_mu / n_mu``, D_mu the *reduced* dimension, never the isotypic ``n_mu D_mu``),
-    which approximates ``(M^T diag(d) M) / [G:N]``; ``index`` = [G:N] when known
-    (from an exact R), then ``scaled = index * Ptilde`` is close to an integer
-    matrix (finite-size deviations of D_lambda from c d_lambda are real);
-    ``err``: standard error of ``normalised`` where the curves gave one; ``per_copy``: the
-    ``Dt_mu`` used."""
-
-    normalised: np.ndarray
-    raw: np.ndarray
-    index: int | None
-    scaled: np.ndarray | None
-    entries: list | None = None
-    err: np.ndarray | None = None
-    per_copy: np.ndarray | None = None
-
-
-#: smallest relative systematic floor of a plateau entry whose curves carry an error estimate
-PLATEAU_FLOOR = 0.01
 
 
 def _log_slope(t, K, h=0.25):
@@ -526,59 +502,3 @@ def resolve_by_reciprocity(ramp: RampData, irrep_dims, max_combinations: int = 2
                 return None
             found = R
     return found
-
-
-def extract_plateau(xs: XSFF, ramp: RampData | None = None) -> PlateauData:
-    """Normalised plateau matrix (see :class:`PlateauData`). The index [G:N]
-    comes from an exact R by reciprocity ``R n = [G:N] n`` (``n`` = irrep dims)."""
-    Dt = xs.per_copy
-    Pn = xs.plateau / np.sqrt(np.outer(Dt, Dt))
-    err = None if xs.plateau_err is None else np.asarray(xs.plateau_err, float)
-    index, scaled, entries = None, None, None
-    if ramp is not None and ramp.exact:
-        index = reciprocity_index(ramp.integer_matrix, xs.irrep_dims)
-        if index is not None:
-            scaled = index * Pn
-            e = np.zeros_like(scaled) if err is None else index * err
-            entries = [[integer_estimate(v, ev, floor=0.1) for v, ev in zip(row, erow)]
-                       for row, erow in zip(scaled, e)]
-    return PlateauData(normalised=Pn, raw=xs.plateau, index=index, scaled=scaled, entries=entries, err=err,
-                       per_copy=Dt)
-
-
-def plateau_for_index(plateau: PlateauData, err: np.ndarray | None, index: int) -> list | None:
-    """The integer matrix ``index * Ptilde`` ≈ ``M^T diag(d) M`` for a trial index [G:N],
-    or ``None`` when some entry is not confidently one integer.
-
-    A plateau alone does not fix [G:N] (SPEC §2); the caller tries indices. ``err`` is
-    the standard error of ``plateau.normalised`` (``None``: ``plateau.err``, the curves' own).
-    The systematic floor (relative to the entry): without any error estimate 4 %, as for the
-    ramp; with one, the measured departure from the regular-representation regime, i.e. the
-    relative spread of ``D_mu / n_mu`` over the sectors (all equal to ``c [G:N]`` there), and
-    at least ``PLATEAU_FLOOR`` — so that entries of 8 or 10 can be told from their neighbours
-    when the curves are good enough to.
-
-    Examples
-    --------
-    >>> p = PlateauData(np.array([[0.996, 0.0], [0.0, 1.003]]), None, None, None)
-    >>> plateau_for_index(p, None, 2)
-    [[2, 0], [0, 2]]
-    """
-    x = index * plateau.normalised
-    err = plateau.err if err is None else err
-    e = np.zeros_like(x) if err is None else index * np.asarray(err, float)
-    floor = 0.04
-    if err is not None:
-        w = None if plateau.per_copy is None else np.asarray(plateau.per_copy, float)
-        spread = 0.0 if w is None or not np.all(np.isfinite(w)) else float((w.max() - w.min()) / w.mean())
-        floor = max(PLATEAU_FLOOR, spread)
-    out = []
-    for a in range(len(x)):
-        row = []
-        for b in range(len(x)):
-            est = integer_estimate(x[a, b], e[a, b], floor=floor)
-            if est.value is None:
-                return None
-            row.append(est.value)
-        out.append(row)
-    return out

@@ -419,6 +419,9 @@ NAMED_GROUPS = {
     "S4": ([[1, 0, 2, 3], [1, 2, 3, 0]], 4),
     "A4": ([[1, 2, 0, 3], [1, 0, 3, 2]], 4),
     "D8": ([[1, 2, 3, 0], [3, 2, 1, 0]], 4),
+    # left multiplication by i and j on (1, i, j, k, -1, -i, -j, -k): the regular action, real, so
+    # real couplings keep time reversal with T² = +1 commuting with Q8 (EXAMPLES §6)
+    "Q8": ([[1, 4, 3, 6, 5, 0, 7, 2], [2, 7, 4, 1, 6, 3, 0, 5]], 8),
 }
 
 

@@ -33,7 +33,8 @@ from common.errors import SymbootInputError
 
 from .spectra import SectorSpectra
 
-__all__ = ["XSFF", "standardised", "sample_times", "filtered_z", "log_time_grid", "compute_xsff", "sector_density", "I2"]
+__all__ = ["XSFF", "standardised", "sample_times", "filtered_z", "log_time_grid", "compute_xsff", "sector_density",
+           "I2", "plateau_standard_error"]
 
 
 def filtered_z(E: np.ndarray, t: np.ndarray, center: float, width: float, eps: float = 1e-13) -> np.ndarray:
@@ -114,8 +115,14 @@ class XSFF:
     layout : ``"symboot"`` (computed here), ``"authors"`` (read from the authors' published
         files: linear times, no filter, K normalised by n_mu n_nu; see :mod:`ed.xsff_io`) or
         ``"hdf5"`` (the same curve layout in HDF5, e.g. measured curves with ``K_err``).
-    plateau_err : standard error of the normalised plateau ``plateau / sqrt(per_copy per_copy^T)``,
-        where it was estimated from the curves (and their ``K_err``).
+    plateau_err : ``(S, S)`` standard error of the normalised plateau ``plateau / sqrt(per_copy per_copy^T)``:
+        from the scatter of the per-realisation plateaus (:func:`compute_xsff`, at least two
+        realisations; :func:`plateau_standard_error`), or from the curves' block means and their
+        ``K_err`` (curve layouts); ``None`` where unknown (a single realisation, old files).
+    plateau_dof : degrees of freedom of the scatter ``plateau_err`` was estimated from
+        (realisations − 1, or blocks − 1 for curve layouts); ``None`` with ``plateau_err``.
+        A standard error from few samples is itself uncertain; the extraction widens its
+        integer windows accordingly (:func:`ed.plateau.coverage_factor`).
     K_err : ``(S, S, T)`` standard error of each curve at each time, where the file gives one
         (measured curves); ``None`` otherwise.
     notes : what the reader found worth saying (the key convention matched, smoothed curves used).
@@ -140,6 +147,7 @@ class XSFF:
     labels: list = field(default_factory=list)
     layout: str = "symboot"
     plateau_err: np.ndarray | None = None
+    plateau_dof: int | None = None
     K_err: np.ndarray | None = None
     notes: list = field(default_factory=list)
 
@@ -189,6 +197,41 @@ class XSFF:
                        dims=listed(self.dims), irrep_dims=listed(self.irrep_dims), levels=listed(self.levels),
                        labels=listed(self.labels), plateau_err=pair(self.plateau_err), K_err=pair(self.K_err),
                        notes=list(self.notes))
+
+
+def plateau_standard_error(per_real: np.ndarray, g2: np.ndarray, irrep_dims) -> np.ndarray | None:
+    """Standard error of the normalised plateau ``P / sqrt(Dt_mu Dt_nu)`` from ``R`` realisations.
+
+    ``per_real`` ``(R, S, S)``: each realisation's late-time average of ``Re Z_mu Z_nu^*``;
+    ``g2`` ``(S, R)``: its filtered sector sizes; ``Dt = mean_r g2 / n_mu``. The normalisation is
+    a ratio of two realisation means whose numerator and denominator move together (a
+    realisation with more levels inside the filter has a larger plateau and a larger ``g2``),
+    so the error is that of the linearised ratio (delta method), ``std_r(psi_r) / sqrt(R)`` with
+    ``psi_r = (P_r - Pbar) / sqrt(Dt Dt^T) - Ptilde ((g2_mu,r - g2bar_mu) / (2 g2bar_mu) + (mu <-> nu))``;
+    with a constant ``g2`` it is the plain ``sigma / sqrt(R)`` of the plateaus over ``Dt``.
+    ``None`` for one realisation (no scatter to measure).
+
+    Examples
+    --------
+    >>> P = np.array([[[9.0]], [[11.0]], [[10.0]], [[10.0]]])
+    >>> round(float(plateau_standard_error(P, np.full((1, 4), 10.0), [1])[0, 0]), 4)  # std 0.8165 / 2 / 10
+    0.0408
+    >>> plateau_standard_error(P[:1], np.full((1, 1), 10.0), [1]) is None
+    True
+    """
+    per_real = np.asarray(per_real, float)
+    g2 = np.asarray(g2, float)
+    R = per_real.shape[0]
+    if R < 2:
+        return None
+    gbar = g2.mean(axis=1)
+    Dt = gbar / np.asarray(irrep_dims, float)
+    norm = np.sqrt(np.outer(Dt, Dt))
+    Pbar = per_real.mean(axis=0)
+    Pn = Pbar / norm
+    rel = ((g2 - gbar[:, None]) / gbar[:, None]).T  # (R, S)
+    psi = (per_real - Pbar) / norm - 0.5 * Pn * (rel[:, :, None] + rel[:, None, :])
+    return psi.std(axis=0, ddof=1) / np.sqrt(R)
 
 
 def standardised(spec: SectorSpectra) -> SectorSpectra:
@@ -261,7 +304,9 @@ def compute_xsff(spec: SectorSpectra, *, n_times: int = 300, t_min: float | None
         average over each bin (running-time average) of the ensemble-connected
         ``Re Z_mu Z_nu^*``, sampled every ``1/(oversample s)``.
     filter_width : ``s`` in units of the pooled spectrum's standard deviation.
-    n_plateau : random late times (20–200 Heisenberg times) for the plateau average.
+    n_plateau : random late times (20–200 Heisenberg times) for the plateau average. The
+        average is also kept per realisation, and their scatter gives ``plateau_err``
+        (:func:`plateau_standard_error`, ``plateau_dof`` = R − 1); one realisation: ``None``.
     standardise : map each realisation's pooled spectrum (all sectors, one
         common affine map, so inter-sector coincidences survive) to mean 0 and
         standard deviation 1 first; removes the disorder-driven "breathing"
@@ -325,16 +370,16 @@ def compute_xsff(spec: SectorSpectra, *, n_times: int = 300, t_min: float | None
         return out.reshape(S, S, n_times)
 
     acc = np.zeros((S, S, n_times))
-    accP = np.zeros((S, S))
+    perP = np.zeros((R, S, S))  # each realisation's plateau: their scatter is the plateau's error
     zsum = np.zeros((S, len(tt)), dtype=complex)
     for r in range(R):
         Z = np.array([filtered_z(spec.eigenvalues[m][r], tt, center, width, eps) for m in range(S)])
         zsum += Z
         acc += bin_products(Z[:, :nT])
         zp = Z[:, nT:]
-        accP += np.einsum("at,bt->ab", zp, zp.conj()).real / max(1, len(tp))
+        perP[r] = np.einsum("at,bt->ab", zp, zp.conj()).real / max(1, len(tp))
     K = acc / counts[None, None, :] / R
-    plateau = accP / R
+    plateau = perP.mean(axis=0)
     connected = R >= 2
     if connected:
         zm = zsum / R
@@ -346,4 +391,5 @@ def compute_xsff(spec: SectorSpectra, *, n_times: int = 300, t_min: float | None
                 rho_center=rho, n_realisations=R, connected=connected, charges=list(spec.charges),
                 dims=list(spec.dims), irrep_dims=list(spec.irrep_dims),
                 levels=[list(e) for e in spec.eigenvalues], counts=counts, t_edges=edges,
-                labels=list(spec.labels))
+                labels=list(spec.labels), plateau_err=plateau_standard_error(perP, g2, spec.irrep_dims),
+                plateau_dof=R - 1 if R >= 2 else None)

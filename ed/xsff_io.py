@@ -7,7 +7,12 @@ filtered xSFF on log time bins, ``plateau`` (S, S), ``g2`` (S, n_real), ``rho_ce
 (S,), ``center``, ``width`` (the Gaussian filter), ``n_realisations``, ``connected``,
 ``charges`` (S, k), ``dims``, ``irrep_dims``, ``labels``, ``counts``, ``t_edges`` and the
 standardised spectra ``levels_<m>`` (n_real, D_m) the block densities of the ramp fit
-come from. Reading it back gives the same :class:`~ed.xsff.XSFF` and the same ramp.
+come from; optional ``plateau_err`` (S, S), the standard error of the normalised plateau from
+the scatter of the realisations' plateaus (:func:`~ed.xsff.plateau_standard_error`), with
+``plateau_dof`` (realisations − 1), written whenever there were at least two realisations.
+A file without them (one realisation, or written before they existed) reads with
+``plateau_err = None``: the plateau is then judged with the 4 % floor alone. Reading it back
+gives the same :class:`~ed.xsff.XSFF`, the same ramp and the same plateau integers.
 
 The dimensions are always those of the *reduced* blocks H_mu (``dims`` = D_mu, ``g2`` sums
 over their levels once), so the plateau normalisation ``D_mu / n_mu``
@@ -41,6 +46,8 @@ over their levels once), so the plateau normalisation ``D_mu / n_mu``
   curves), for every pair or for none. The plateau error is then never below what these
   allow (taken as correlated within a block of neighbouring times, independent between
   blocks), so a noisy measurement yields sets of plausible integers, not a false integer.
+  Either way it becomes :attr:`~ed.xsff.XSFF.plateau_err` (with ``plateau_dof`` = blocks − 1),
+  the same field symboot's layout carries, and the extraction judges both alike.
 
 **HDF5** (``h5py``; told from the file's first bytes, not its name): the same keys as root
 datasets (strings as HDF5 strings; scalars may also be root attributes), written by
@@ -94,6 +101,10 @@ def save_xsff(xs: XSFF, path: str | Path) -> Path:
                   irrep_dims=np.array(xs.irrep_dims, dtype=np.int64), labels=np.array(xs.labels or [""] * len(xs.dims)),
                   counts=np.zeros(0) if xs.counts is None else xs.counts,
                   t_edges=np.zeros(0) if xs.t_edges is None else xs.t_edges)
+    if xs.plateau_err is not None:
+        arrays["plateau_err"] = np.asarray(xs.plateau_err, float)
+        if xs.plateau_dof is not None:
+            arrays["plateau_dof"] = np.array(int(xs.plateau_dof))
     for m, lv in enumerate(xs.levels):
         arrays[f"levels_{m}"] = np.asarray(lv, dtype=float)
     with atomic_target(path, ".npz") as tmp:
@@ -180,6 +191,13 @@ def _symboot(a: dict, path) -> XSFF:
     counts = _get(a, "counts", path, shape=(T,), integer=True, positive=True) if "counts" in a and a["counts"].size else None
     t_edges = _get(a, "t_edges", path, shape=(T + 1,)) if "t_edges" in a and a["t_edges"].size else None
     K = _get(a, "K", path, shape=(S, S, T))
+    plateau_err, plateau_dof = None, None
+    if "plateau_err" in a:  # optional: files of one realisation, and older files, have none
+        plateau_err = _get(a, "plateau_err", path, shape=(S, S))
+        if np.any(plateau_err < 0):
+            raise SymbootInputError(f"{path}: plateau_err holds negative standard errors")
+        plateau_dof = (int(_get(a, "plateau_dof", path, shape=(), integer=True, positive=True)) if "plateau_dof" in a
+                       else n_real - 1 if n_real >= 2 else None)
     return XSFF(t=t, K=K, K_smooth=K, center=float(_get(a, "center", path, shape=())), width=width,
                 g2=g2, plateau=_get(a, "plateau", path, shape=(S, S)), rho_center=_get(a, "rho_center", path, shape=(S,)),
                 n_realisations=n_real,
@@ -187,7 +205,8 @@ def _symboot(a: dict, path) -> XSFF:
                 charges=[tuple(map(int, c)) for c in _get(a, "charges", path, shape=(S, None), integer=True)],
                 dims=dims.tolist(), irrep_dims=_get(a, "irrep_dims", path, shape=(S,), integer=True, positive=True).tolist(),
                 levels=levels, counts=counts, t_edges=t_edges,
-                labels=_labels(a, "labels", path, S) if "labels" in a else [])
+                labels=_labels(a, "labels", path, S) if "labels" in a else [],
+                plateau_err=plateau_err, plateau_dof=plateau_dof)
 
 
 # ------------------------------------------------------------------ curve layout (authors', HDF5)
@@ -395,13 +414,14 @@ def _curves(a: dict, path, layout: str) -> XSFF:
     if smoothed:
         notes.append("no raw K_ curve for " + _some(smoothed, 6) + ": the smoothed Ks_ curves are extracted there")
     D = iso // n  # the reduced dimension D_mu: the authors' K is per copy of mu (normalised by n_mu n_nu)
+    per_copy = D / n  # XSFF.per_copy of these curves (g2 = D_mu): exact, no filter
     xs = XSFF(t=t, K=K, K_smooth=Ks, center=float("nan"), width=float("nan"),
               g2=D[:, None].astype(float), plateau=plateau, rho_center=np.full(S, np.nan),
               n_realisations=int(_get(a, "n_samples", path, shape=(), integer=True, positive=True))
               if "n_samples" in a else 1, connected=False,
               charges=charges, dims=D.tolist(), irrep_dims=n.tolist(),
-              levels=[], labels=list(labels), layout=layout, K_err=K_err, notes=notes)
-    xs.plateau_err = sem / np.sqrt(np.outer(xs.per_copy, xs.per_copy))
+              levels=[], labels=list(labels), layout=layout, K_err=K_err, notes=notes,
+              plateau_err=sem / np.sqrt(np.outer(per_copy, per_copy)), plateau_dof=_BLOCKS - 1)
     return xs
 
 

@@ -24,14 +24,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from bootstrap.data import SpectralData, spectral_data
-from bootstrap.engine import Result, solve
+from bootstrap.constraints import Violation
+from bootstrap.engine import AbstractReach, NamedReach, Result, solve
 from bootstrap.known import KnownSubgroup, known_subgroup
 from common.errors import SymbootInputError
 from common.summary import html_summary
 
 if TYPE_CHECKING:  # ed is imported where it is used: `import symboot` stays light
     from ed.analysis import Analysis
-    from ed.extract import PlateauData, RampData
+    from ed.extract import RampData
+    from ed.plateau import PlateauData
     from ed.xsff import XSFF
 
 __all__ = ["IdentifyResult", "identify_analysis", "identify_matrices", "identify_curves", "identify_unlabelled_curves",
@@ -50,9 +52,11 @@ class IdentifyResult:
         census) when spectra were available; ``None`` for ready-made xSFF curves.
     curves : :class:`ed.xsff.XSFF` read from a file (``--xsff``), else ``None``.
     ramp, plateau : the integers extracted from the curves with their confidence
-        (:class:`ed.extract.RampData`, :class:`ed.extract.PlateauData`); from spectra they
+        (:class:`ed.extract.RampData`, :class:`ed.plateau.PlateauData`); from spectra they
         are the analysis's own.
-    data : the integer data handed to the bootstrap.
+    data : the integer data handed to the bootstrap; ``None`` where the spectral data gave none
+        (a plateau integral at no index within its confidence: the solution is then
+        "incomplete", never a negative answer).
     solution : the bootstrap's result (candidates, named groups, status).
     advice : discriminating next measurements when several groups survive.
     notes : findings worth a reader's attention (census vs xSFF, assumptions made).
@@ -64,7 +68,7 @@ class IdentifyResult:
     known: KnownSubgroup
     analysis: Analysis | None
     curves: XSFF | None
-    data: SpectralData
+    data: SpectralData | None
     solution: Result
     advice: list = field(default_factory=list)  # bootstrap.advice.Discriminator
     notes: list[str] = field(default_factory=list)
@@ -106,7 +110,7 @@ class IdentifyResult:
             "report": report,
             "subgroup": self.known.to_json(),
             "source": self.source,
-            "data": self.data.to_json(),
+            "data": None if self.data is None else self.data.to_json(),
             "spectral": a.to_json() if a is not None else _curves_json(self.curves),
             "advice": [d.to_json() for d in self.advice],
             "notes": self.notes,
@@ -143,6 +147,8 @@ def verdict_line(result: Result, known: KnownSubgroup) -> str:
     unstored = list(result.named.unstored)
     why = (f"groupdb does not store every subgroup class ≅ N at |G| = {', '.join(map(str, unstored))}"
            if unstored else "a solver limit expired")
+    if result.status == "incomplete" and not names and not (result.named.ran or result.abstract.ran):
+        return f"incomplete: {result.violations[0].message} (not a negative answer)"
     if result.status == "incomplete" and not names:
         return f"incomplete: no group found, but {why} (not a negative answer)"
     if result.status == "inconsistent" or not names:
@@ -198,7 +204,7 @@ def _index_cap(known: KnownSubgroup, max_order: int | None) -> int:
     return min(max_order or coverage(), coverage()) // known.order
 
 
-def _solve_minimal(make_data, indices, run: "_Run", why: str) -> tuple[SpectralData, Result, list[str]]:
+def _solve_minimal(make_data, indices, run: "_Run", why: str) -> tuple[SpectralData | None, Result, list[str]]:
     """Data that do not fix [G:N] (a plateau alone, distinct census rows alone): try the
     indices in increasing order and stop at the first one some group explains.
 
@@ -217,7 +223,10 @@ def _solve_minimal(make_data, indices, run: "_Run", why: str) -> tuple[SpectralD
         if res.groups or res.status == "incomplete":
             break
     if res is None:
-        raise SymbootInputError(f"{why}: no index [G:N] gives integer data")
+        # valid data that decide nothing: no search ran, so no group is excluded
+        unknown = Violation("data", f"{why}: no index [G:N] gives integer data within the confidence")
+        return None, Result("incomplete", None, None, [], [unknown], AbstractReach(ran=False), NamedReach(ran=False),
+                            [], 0.0), []
     notes = []
     if res.groups:
         notes.append(f"{why}: [G:N] = {data.index} is the smallest index some group explains "
@@ -373,7 +382,8 @@ def identify_curves(xs, known: KnownSubgroup, source: dict, *, max_order: int | 
     extensions that act inside the sectors (e.g. S3 × C2 for S3) leave the plateau
     unchanged, and only the ramp can exclude them.
     """
-    from ed.extract import extract_plateau, extract_ramp, plateau_for_index
+    from ed.extract import extract_ramp
+    from ed.plateau import extract_plateau, plateau_for_index
 
     seconds = {}
     if known.rank != len(xs.dims):

@@ -183,6 +183,8 @@ def _integers_section(result) -> list:
             out.append(P("no multiplets found"))
         if c.accidental:
             out.append(Items([f"set aside as accidental: {r} ({n}×)" for r, n in c.accidental]))
+    if result.data is None:
+        return out + [P("Nothing was handed to the bootstrap: " + str(result.solution.violations[0].message) + ".")]
     data = {k: v for k, v in result.data.to_json().items() if k in ("ramp", "plateau", "census", "index", "max_order")}
     out += [P("Handed to the bootstrap (a list in place of an entry: its plausible integers):"), Pre(jsonio.dumps(data))]
     return out

@@ -24,6 +24,8 @@ diagonalised once; ``test_full_pipeline_api_agrees`` checks once that this is wh
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import symboot
@@ -78,18 +80,25 @@ def test_curves_alone_name_the_full_pipelines_group(tmp_path, model, params, rea
 
 
 def test_ashkin_teller_nnn_curves_alone(tmp_path):
-    """Does not agree today (the full pipeline names S4 from the census; the curves name nothing):
-    symboot-layout curves carry no plateau error, so ``plateau_for_index`` uses a 4 % relative
-    floor; S4's trivial-sector entry [G:N] P = 10 at [G:N] = 6 then has 3 sigma = 1.2 and is never
-    one integer, index 6 is rejected and no other index is explained; no ramp window is found in
-    sector 00 at this size. Passes outright once the symboot layout carries a plateau error."""
+    """The full pipeline names S4 from the census; the curves alone name it from the plateau.
+
+    S4's trivial-sector entry [G:N] P~ = 10 at [G:N] = 6 reads 9.92 at L = 5: under the 4 %
+    floor of curves without an error (3 sigma = 1.2) it was never one integer. The symboot
+    layout now carries the plateau's standard error from the realisations' scatter
+    (``plateau_err``, 6 x 0.033 here) and the floor is the measured 0.9 % spread of D_mu / n_mu
+    (at least 1 %), so index 6 gives [[10,0,0,0],[0,6,6,6],...] and the bootstrap names S4.
+    Index 3 reads [[5,0,0,0],[0,3,3,3],...] integrally as well, which no group explains.
+    """
     full, curves = _both(tmp_path, "data/models/ashkin_teller_potts_nnn.json", {"L": 5}, 10, 3)
     assert full.groups == [S4], full.verdict  # the census answers here
-    if curves.groups != full.groups:
-        tried = next(n for n in curves.notes if n.startswith("indices tried"))
-        assert "6: " in tried and curves.groups == [], (curves.verdict, curves.notes)
-        pytest.xfail("curves alone name no group: plateau entry 10 not resolvable under the 4 % floor")
-    assert _route(curves) in ("ramp", "plateau")
+    assert curves.curves.plateau_err is not None and curves.curves.plateau_dof == 9
+    assert curves.groups == full.groups, (curves.verdict, curves.notes)
+    assert "unique" in curves.verdict
+    assert _route(curves) == "plateau"
+    assert curves.data.index == 6 and curves.data.census_rows is None
+    tried = next(n for n in curves.notes if n.startswith("indices tried"))
+    six = re.search(r"; 6: ([0-9.]+)( \(not integral)?", tried)  # index 6: integral, within 0.1
+    assert six and float(six.group(1)) < 0.1 and six.group(2) is None, tried
 
 
 def test_full_pipeline_api_agrees():

@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from common.errors import SymbootInputError
-from ed.extract import extract_plateau, plateau_for_index
+from ed.plateau import extract_plateau, plateau_for_index
 from ed.xsff_io import abelian_charge_order, abelian_orders, load_xsff, save_curves
 
 PAPER = Path(__file__).resolve().parents[2] / "shared" / "paper-data"
