@@ -15,12 +15,17 @@ import pytest
 import groupdb
 from ed.models import NAMED_GROUPS, random_g_chain
 from ed.sectors import abelian_sectors, sector_blocks
+from ed.symclass import block_class
+
+
+def _chain(group: str, L: int, real: bool, seed: int = 1):
+    gens, _ = NAMED_GROUPS[group]
+    m = random_g_chain(gens, L, known=[gens[0]], real=real, rng=np.random.default_rng(seed))
+    return m, abelian_sectors(m.generators, m.orders, H=m.H)
 
 
 def _sector_levels(group: str, L: int, real: bool, seed: int = 1):
-    gens, _ = NAMED_GROUPS[group]
-    m = random_g_chain(gens, L, known=[gens[0]], real=real, rng=np.random.default_rng(seed))
-    dec = abelian_sectors(m.generators, m.orders, H=m.H)
+    m, dec = _chain(group, L, real, seed)
     return dec, [np.linalg.eigvalsh(B) for B in sector_blocks(m.H, dec)]
 
 
@@ -55,3 +60,17 @@ def test_complex_couplings_have_no_kramers_doubling():
     _, E = _sector_levels("Q8", 3, real=False)
     assert not any(_doubled(e) for e in E)
     np.testing.assert_allclose(E[1], E[3], atol=1e-9)
+
+
+@pytest.mark.parametrize("group, L, real, want", [
+    ("Q8", 4, True, "GSE"),    # type b: T² = +1, ν = -1 — Kramers pairs, GSE among the distinct levels
+    ("D8", 6, True, "GOE"),    # type a: ν = +1
+    ("Q8", 4, False, "GUE"),   # no anti-unitary symmetry
+])
+def test_sector_one_class_follows_the_corepresentation_type(group, L, real, want):
+    """Charge 1 of C4 holds one irreducible of G, the 2-dimensional one, so its levels are one
+    block, whose class the type predicts (~400 distinct levels: decided, ed.symclass's
+    calibration)."""
+    m, dec = _chain(group, L, real)
+    c = block_class([np.linalg.eigvalsh(dec.sectors[1].block(m.H))])
+    assert tuple(c.candidates) == (want,) and c.kramers == (want == "GSE")
