@@ -45,6 +45,9 @@ import numpy as np
 from groupdb.characters import branching, indicators
 from groupdb.group import Group, SubgroupClass
 from groupdb.query import FULL_LATTICE_ORDER, SMALL_SUBGROUP_ORDER, automorphism_action, find_relabelling
+from groupdb.lattice import contains_conjugate as query_contains_conjugate
+from groupdb.lattice import overgroups as query_overgroups
+from groupdb.lattice import undecided_overgroups
 from groupdb.store import load_id, ramp_key
 
 #: level statistics of a block with Frobenius–Schur indicator ν, when T² = +1
@@ -70,36 +73,11 @@ class Discriminator:
 
 
 # ---------------------------------------------------------------------------
-# containment of N in larger subgroups, from characters
+# containment of N in larger subgroups (groupdb decides it)
 # ---------------------------------------------------------------------------
-def _class_counts(nclasses: int, sizes, fusion) -> np.ndarray:
-    """How many elements of a subgroup lie in each class of G (its classes of `sizes` fuse by
-    `fusion`). This determines the permutation character 1_H^G(g) = |C_G(g)| · counts[class
-    of g] / |H|, and conversely."""
-    counts = np.zeros(nclasses, dtype=np.int64)
-    np.add.at(counts, np.asarray(fusion), np.asarray(sizes, dtype=np.int64))
-    return counts
-
-
-@lru_cache(maxsize=4096)
-def _inner_counts(over_id: tuple, sub_id: tuple) -> np.ndarray:
-    """Rows: for each class H ≅ sub_id of SmallGroup(over_id), how many of H's elements lie
-    in each class of SmallGroup(over_id)."""
-    Np, N = load_id(*over_id), load_id(*sub_id)
-    rows = [_class_counts(Np.nclasses, N.class_sizes, H.class_fusion) for H in Np.subgroups_isomorphic_to(N.id)]
-    return np.array(rows, dtype=np.int64).reshape(len(rows), Np.nclasses)
-
-
-def contains_conjugate(G: Group, sub: SubgroupClass, over: SubgroupClass) -> bool:
-    """Whether the class `over` (N') of G contains a conjugate of the class `sub` (N),
-    as far as characters can tell.
-
-    groupdb stores no subgroup lattice, so: some class H ≅ N of SmallGroup(N'), pushed into
-    G through the fusions H → N' → G, must have the same permutation character 1_H^G as N.
-    Conjugate subgroups have equal permutation characters, so a true containment is never
-    missed; the converse can fail only when two G-classes of subgroups ≅ N share their
-    permutation character (no such G below order 32; e.g. the C2 x C2 classes 8, 9 of
-    SmallGroup(32, 43)), where this may answer True wrongly.
+def contains_conjugate(G: Group, sub: SubgroupClass, over: SubgroupClass) -> bool | None:
+    """Whether the class `over` (N') of G contains a conjugate of the class `sub` (N):
+    :func:`groupdb.lattice.contains_conjugate` (exact; None where groupdb cannot decide it).
 
     Examples
     --------
@@ -108,18 +86,13 @@ def contains_conjugate(G: Group, sub: SubgroupClass, over: SubgroupClass) -> boo
     >>> [s.id for s in G.subgroups if contains_conjugate(G, centre, s)]
     [(2, 1), (4, 2), (4, 2), (4, 1), (8, 3)]
     """
-    if over.order % sub.order:
-        return False
-    target = _class_counts(G.nclasses, load_id(*sub.id).class_sizes, sub.class_fusion)
-    inner = _inner_counts(over.id, sub.id)  # counts over N''s classes; push them into G's
-    pushed = np.zeros((len(inner), G.nclasses), dtype=np.int64)
-    np.add.at(pushed, (slice(None), np.asarray(over.class_fusion)), inner)
-    return bool((pushed == target).all(axis=1).any())
+    return query_contains_conjugate(G, sub.position, over.position)
 
 
 def overgroups(G: Group, position: int) -> list[int]:
-    """Positions of the subgroup classes N' of G with |N| < |N'| < |G| that contain a
-    conjugate of N = G.subgroups[position] (in the sense of :func:`contains_conjugate`).
+    """Positions of the stored classes N' of G with |N| < |N'| < |G| that contain, or may
+    contain (where groupdb cannot decide it), a conjugate of N = G.subgroups[position]:
+    :func:`groupdb.lattice.overgroups`.
 
     Only stored classes are seen: all of them for |G| ≤ 100, above that those of order
     ≤ 24 and the normal ones (groupdb's coverage).
@@ -131,11 +104,7 @@ def overgroups(G: Group, position: int) -> list[int]:
     >>> [G.subgroups[q].id for q in overgroups(G, 1)]   # C2 < S3: nothing in between
     []
     """
-    sub = G.subgroups[position]
-    return [
-        q.position for q in G.subgroups
-        if sub.order < q.order < G.order and contains_conjugate(G, sub, q)
-    ]
+    return query_overgroups(G, position, undecided=True)
 
 
 # ---------------------------------------------------------------------------
@@ -386,7 +355,10 @@ def _sector_sentence(kind: str, preds: dict, known) -> str:
 def _subgroup_discriminators(matches, known) -> list:
     N = known.group
     # per group, per fitting class of N: {N' id: [ramp matrix of G over each class N' ⊃ N]}
-    seen = [[_overgroup_ramps(m.group, p) for p in m.positions] for m in matches]
+    seen = [[_overgroup_ramps(m.group, p)[0] for p in m.positions] for m in matches]
+    # per group, per fitting class: the N' types present only through containments groupdb
+    # cannot decide; absence stays a possible outcome for them
+    maybe = [[_overgroup_ramps(m.group, p)[1] for p in m.positions] for m in matches]
     types = sorted({t for per_group in seen for emb in per_group for t in emb})
     if any(m.group.order > FULL_LATTICE_ORDER for m in matches):
         # above this order groupdb keeps only small (and normal) classes: absence is known only for these
@@ -395,7 +367,9 @@ def _subgroup_discriminators(matches, known) -> list:
     for t in types:
         Np = load_id(*t)
         # the possible outcomes: no such N' (for some fitting class of N), or each N' class's ramp
-        outcomes = [[R for emb in per_group for R in emb.get(t, [_ABSENT])] for per_group in seen]
+        outcomes = [[R for emb, unsure in zip(per_group, unsure_group)
+                     for R in emb.get(t, [_ABSENT]) + ([_ABSENT] if t in unsure else [])]
+                    for per_group, unsure_group in zip(seen, maybe)]
 
         def invariant(x):
             return x if isinstance(x, str) else _ramp_invariant(Np, x)
@@ -408,7 +382,7 @@ def _subgroup_discriminators(matches, known) -> list:
         if separated < 2:
             continue
         preds = {}
-        for m, outs, ks in zip(matches, outcomes, ids):
+        for m, outs, ks, unsure_group in zip(matches, outcomes, ids, maybe):
             ramps, met = [], set()
             for R, k in zip(outs, ks):  # one ramp per class of equivalent outcomes
                 if k not in met and not isinstance(R, str):
@@ -418,6 +392,11 @@ def _subgroup_discriminators(matches, known) -> list:
             # with several fitting classes of N, presence may depend on which one the data see
             present = (not absent) if not (absent and ramps) else "depends on the class of N"
             preds[str(m.group)] = {"subgroup": str(Np), "present": present, "ramps": ramps}
+            if any(t in unsure for unsure in unsure_group):
+                preds[str(m.group)]["present"] = "undecided"
+                preds[str(m.group)]["undecided"] = (
+                    "groupdb cannot decide whether its classes ≅ N' contain a conjugate of N; "
+                    "treated as possible")
         have = [ks for outs, ks in zip(outcomes, ids) if not any(isinstance(R, str) for R in outs)]
         sentence = _subgroup_sentence(Np, N, preds, ramps_split=_components(have) > 1)
         out.append(((-separated, _KIND_RANK["subgroup"], t), Discriminator("subgroup", sentence, preds)))
@@ -425,13 +404,19 @@ def _subgroup_discriminators(matches, known) -> list:
 
 
 @lru_cache(maxsize=1024)
-def _overgroup_ramps(G: Group, position: int) -> dict:
+def _overgroup_ramps(G: Group, position: int) -> tuple[dict, frozenset]:
+    """({N' type: [ramp of G over each class N' ⊃ N]}, the types found only through
+    containments groupdb cannot decide)."""
     ramps: dict[tuple, list] = {}
-    for q in overgroups(G, position):
+    over = overgroups(G, position)
+    for q in over:
         sub = G.subgroups[q]
         M = branching(G, sub, load_id(*sub.id))
         ramps.setdefault(sub.id, []).append(M.T @ M)
-    return ramps
+    undecided = set(undecided_overgroups(G, position))
+    certain = {G.subgroups[q].id for q in over if q not in undecided}
+    unsure = {G.subgroups[q].id for q in undecided}
+    return ramps, frozenset(unsure - certain)
 
 
 def _subgroup_sentence(Np: Group, N: Group, preds: dict, ramps_split: bool) -> str:
@@ -441,10 +426,13 @@ def _subgroup_sentence(Np: Group, N: Group, preds: dict, ramps_split: bool) -> s
     have = [g for g, p in preds.items() if p["present"] is True]
     lack = [g for g, p in preds.items() if p["present"] is False]
     text = f"Look for a larger symmetry group N' ≅ {Np.name} (order {Np.order}) containing N = {N.name}: "
-    mixed = [g for g, p in preds.items() if not isinstance(p["present"], bool)]
+    mixed = [g for g, p in preds.items() if not isinstance(p["present"], bool) and p["present"] != "undecided"]
+    unsure = [g for g, p in preds.items() if p["present"] == "undecided"]
     parts = ([verb(have, "one")] if have else []) + ([verb(lack, "none")] if lack else [])
     parts += [f"{', '.join(mixed)} may, depending on which class ≅ N the data see"] if mixed else []
-    text += ", ".join(parts) if lack or mixed else "every candidate has one"
+    parts += [f"{', '.join(unsure)} may (groupdb cannot decide whether N lies in "
+              f"{'its' if len(unsure) == 1 else 'their'} classes ≅ N')"] if unsure else []
+    text += ", ".join(parts) if lack or mixed or unsure else "every candidate has one"
     if ramps_split:
         text += "; its ramp matrix over the N' sectors (up to relabelling them) differs between candidates, as listed"
     return text + "."

@@ -4,7 +4,7 @@ Input file (JSON)::
 
     {"subgroup": {"cyclic": 3} | {"abelian": [2, 4]} | {"id": [6, 1]} | {"name": "S3"},
      "ramp": [[...]], "plateau": [[...]],
-     "census": {"rows": [[...], ...], "distinct": false},
+     "census": {"rows": [[...], ...], "distinct": false, "indicators": [1, -1, [0, 1], ...]},
      "max_order": 200, "index": 2}
 
 ramp, plateau and census are each optional, at least one is needed. A matrix entry is an
@@ -12,6 +12,12 @@ integer, or a list of integers = the values extraction could not tell apart (a c
 set). Census rows are M's rows up to order, one per irreducible of G; with
 ``"distinct": true`` they are only the distinct rows (a cluster census cannot tell two
 irreducibles with equal restrictions apart), each occurring at least once.
+
+``"indicators"`` (optional) attaches to each census row the Frobenius–Schur indicator
+ν ∈ {1, 0, -1} of its irreducible, or the set of values the data allow (with
+``"distinct": true``: the values every irreducible with that row may have): what an anti-unitary symmetry commuting with G makes observable (SPEC §6 — with T² = ε,
+a GOE block is εν = 1, a GSE block with Kramers doubling εν = -1, a GUE block glued to its
+conjugate ν = 0). It separates groups with equal character tables, D8 from Q8.
 
 JSON is the file format only: :func:`parse_data` reads it, :meth:`SpectralData.to_json`
 writes it, and code builds data with :func:`spectral_data` (and varies them with
@@ -48,6 +54,8 @@ class SpectralData:
     census_distinct: bool = False
     max_order: int | None = None
     index: int | None = None
+    #: per census row, the allowed Frobenius–Schur indicators of its irreducible (None: not observed)
+    census_indicators: tuple[frozenset, ...] | None = None
 
     @property
     def ramp_exact(self) -> np.ndarray | None:
@@ -66,6 +74,9 @@ class SpectralData:
                 out[name] = [[next(iter(v)) if len(v) == 1 else sorted(v) for v in row] for row in S]
         if self.census_rows is not None:
             out["census"] = {"rows": self.census_rows.tolist(), "distinct": self.census_distinct}
+            if self.census_indicators is not None:
+                out["census"]["indicators"] = [next(iter(v)) if len(v) == 1 else sorted(v)
+                                               for v in self.census_indicators]
         for name in ("max_order", "index"):
             if getattr(self, name) is not None:
                 out[name] = getattr(self, name)
@@ -135,18 +146,37 @@ def parse_matrix(M, size: int, name: str) -> SetMatrix:
     return tuple(out)
 
 
-def parse_census(census, size: int) -> tuple[np.ndarray, bool]:
-    """(rows of M, distinct) from the input's census entry."""
+def parse_census(census, size: int) -> tuple[np.ndarray, bool, list | None]:
+    """(rows of M, distinct, indicators as given or None) from the input's census entry."""
     if not isinstance(census, dict) or "rows" not in census:
         raise SymbootInputError('census must be {"rows": [[...], ...], "distinct": false}')
     if "counts" in census:
         # the block sizes D_λ ≈ c·d_λ hold only for large systems: no exact constraint to give
         raise SymbootInputError('census "counts" (block sizes) are not used by the bootstrap, which takes only '
                                 'exact data; give the rows (and "distinct") alone')
-    unknown = set(census) - {"rows", "distinct"}
+    unknown = set(census) - {"rows", "distinct", "indicators"}
     if unknown:
         raise SymbootInputError(f"unknown census keys: {', '.join(sorted(map(str, unknown)))}")
-    return _census_rows(census["rows"], size), _distinct(census.get("distinct", False))
+    return _census_rows(census["rows"], size), _distinct(census.get("distinct", False)), census.get("indicators")
+
+
+INDICATORS = frozenset({-1, 0, 1})
+
+
+def _indicators(values, rows: int) -> tuple[frozenset, ...]:
+    """One set of allowed Frobenius–Schur indicators per census row."""
+    if isinstance(values, np.ndarray):
+        values = values.tolist()
+    if not isinstance(values, (list, tuple)) or len(values) != rows:
+        raise SymbootInputError(f'census "indicators" must be a list with one entry per census row ({rows})')
+    out = []
+    for i, v in enumerate(values):
+        where = f"census indicator {i}"
+        vals = frozenset(_integer(x, where) for x in v) if isinstance(v, (list, tuple)) else frozenset([_integer(v, where)])
+        if not vals or not vals <= INDICATORS:
+            raise SymbootInputError(f"{where}: {v!r} is not a Frobenius–Schur indicator (1, 0, -1 or a list of them)")
+        out.append(vals)
+    return tuple(out)
 
 
 def _distinct(distinct) -> bool:
@@ -178,13 +208,13 @@ def parse_data(obj: dict) -> SpectralData:
     if "subgroup" not in obj:
         raise SymbootInputError('the input needs "subgroup", e.g. {"cyclic": 3}')
     K = known_subgroup(obj["subgroup"])
-    census, distinct = (None, False) if obj.get("census") is None else parse_census(obj["census"], K.rank)
+    census, distinct, indicators = (None, False, None) if obj.get("census") is None else parse_census(obj["census"], K.rank)
     return spectral_data(K, ramp=obj.get("ramp"), plateau=obj.get("plateau"), census=census, distinct=distinct,
-                         max_order=obj.get("max_order"), index=obj.get("index"))
+                         indicators=indicators, max_order=obj.get("max_order"), index=obj.get("index"))
 
 
 def spectral_data(known: KnownSubgroup, *, ramp=None, plateau=None, census=None, distinct: bool = False,
-                  max_order: int | None = None, index: int | None = None) -> SpectralData:
+                  indicators=None, max_order: int | None = None, index: int | None = None) -> SpectralData:
     """Validated data from Python values: the one constructor (parse_data reads files into it).
 
     Parameters
@@ -194,6 +224,9 @@ def spectral_data(known: KnownSubgroup, *, ramp=None, plateau=None, census=None,
         Entries an integer or a list of allowed integers (a confidence set).
     census : (k, r) array_like, optional
         Rows of M up to row order; ``distinct``: only the distinct rows.
+    indicators : sequence, optional
+        Per census row, its irreducible's Frobenius–Schur indicator (1, 0, -1) or a list of
+        the allowed values (``distinct``: those of every irreducible with that row).
     max_order, index : int, optional
         Bound on |G|; the index [G:N] when the data do not fix it.
 
@@ -210,6 +243,9 @@ def spectral_data(known: KnownSubgroup, *, ramp=None, plateau=None, census=None,
     M = _census_rows(census, r) if census is not None else None
     if R is None and P is None and M is None:
         raise SymbootInputError("give at least one of ramp, plateau, census")
+    if indicators is not None and M is None:
+        raise SymbootInputError("indicators are attached to census rows: give the census with them")
+    nu = None if indicators is None else _indicators(indicators, len(M))
     if max_order is not None:
         max_order = _integer(max_order, "max_order")
         if max_order < 1:
@@ -218,7 +254,7 @@ def spectral_data(known: KnownSubgroup, *, ramp=None, plateau=None, census=None,
         index = _integer(index, "index")
         if index < 1:
             raise SymbootInputError("index [G:N] must be positive")
-    return SpectralData(known, R, P, M, _distinct(distinct) if M is not None else False, max_order, index)
+    return SpectralData(known, R, P, M, _distinct(distinct) if M is not None else False, max_order, index, nu)
 
 
 def load_data(path) -> SpectralData:

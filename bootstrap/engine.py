@@ -30,7 +30,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from bootstrap.character_table import ExactTable, candidate_indicators, character_table, check_n_columns, codegrees
+from bootstrap.character_table import (
+    ExactTable, candidate_indicators, character_table, check_n_columns, codegrees, ring_indicators,
+)
 from bootstrap.constraints import (
     CHARACTER_TABLE, Violation, check_branching_data, check_divisibility, check_fusion_axioms,
     check_fusion_restriction, reciprocity,
@@ -41,6 +43,7 @@ from bootstrap.solver import SearchResult, enumerate_branchings, enumerate_fusio
 
 from common.summary import group_label, html_summary
 from groupdb.characters import tensor_coefficients as _tensor_coefficients
+from groupdb.query import indicators_fit
 from groupdb.store import max_order as coverage
 
 @lru_cache(maxsize=1024)
@@ -338,7 +341,7 @@ def _abstract_candidates(data: SpectralData, index: int, deadline: float, max_ra
         rings = enumerate_fusion_rings(K, M, deadline)
         log.absorb(rings, f"{where}, rank {len(M)}")
         for F in rings.solutions:
-            bad = check_n_columns(K, M, F)
+            bad = check_n_columns(K, M, F) or _indicator_violation(data, M, F)
             if not bad:
                 table, source, bad = _table_for(F, order)
             if bad:
@@ -346,6 +349,18 @@ def _abstract_candidates(data: SpectralData, index: int, deadline: float, max_ra
                 continue
             out.append(Candidate(order, M, F, table, source, [], ["abstract"], _n=K.dims))
     return out
+
+
+def _indicator_violation(data: SpectralData, M: np.ndarray, F: np.ndarray) -> Violation | None:
+    """The census's Frobenius–Schur indicators against what the ring fixes of them (a
+    self-dual row of even degree may be +1 or -1: never excluded on its sign)."""
+    if data.census_indicators is None:
+        return None
+    nu = [frozenset([1, -1]) if v is None else frozenset([v]) for v in ring_indicators(F, M @ data.known.dims)]
+    if indicators_fit(M.tolist(), nu, data.census_rows.tolist(), data.census_indicators, data.census_distinct):
+        return None
+    return Violation("indicators", "no assignment of the census's Frobenius–Schur indicators to this ring's "
+                     "irreducibles: a real, complex or quaternionic row where the ring allows none")
 
 
 def _named_candidates(data: SpectralData, order: int, candidates: list[Candidate], reconstruct_limit: int,

@@ -36,7 +36,7 @@ def _groupdb_order(data: SpectralData) -> dict:
 
     census = None if data.census_rows is None else data.census_rows[:, inv]
     return {"ramp": reindex(data.ramp), "plateau": reindex(data.plateau), "census": census,
-            "distinct": data.census_distinct}
+            "distinct": data.census_distinct, "indicators": data.census_indicators}
 
 
 def subgroup_matches(data: SpectralData, G: Group, positions) -> list[tuple[int, np.ndarray]]:

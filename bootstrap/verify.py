@@ -15,7 +15,7 @@ data: C6 has 1 subgroup class ≅ C3; none reproduces the ramp matrix: class 2 g
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -153,5 +153,16 @@ def _explain(data: SpectralData, G, positions) -> Violation:
             if have_rows != want_rows:
                 details.append(f"{label} gives rows of M that no relabelling of N's irreducibles turns into the census rows")
                 continue
+        if data.census_indicators is not None and subgroup_matches(replace(data, census_indicators=None), G, [j]):
+            details.append(f"{label} reproduces the census rows, but not their Frobenius–Schur indicators: "
+                           f"{G.name}'s irreducibles have {_indicator_words(G.indicators)}, the data "
+                           f"{_indicator_words(next(iter(v)) if len(v) == 1 else sorted(v) for v in data.census_indicators)}")
+            continue
         details.append(f"{label} has the same invariants, but no automorphism of {N.name} maps its data onto the given {what.split(' ', 1)[1]}")
     return Violation(DATA, head + ": " + "; ".join(details[:3]) + (" …" if len(details) > 3 else ""))
+
+
+def _indicator_words(values) -> str:
+    """``ν = 1 ×4, -1 ×1`` (a list of allowed values for an undecided row)."""
+    counts = Counter(str(v) for v in values)
+    return "ν = " + ", ".join(f"{v} ×{n}" for v, n in sorted(counts.items()))

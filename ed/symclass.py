@@ -57,7 +57,8 @@ from .extract import superposition_r
 from .levelstats import R_MEAN, gap_ratios
 
 __all__ = ["CLASSES", "BETA", "ATAS_C", "SymmetryClass", "ratio_pdf", "ratio_mean", "level_multiplicity",
-           "distinct_levels", "block_class", "forced_degeneracies", "kramers_sectors", "sector_classes"]
+           "distinct_levels", "block_class", "forced_degeneracies", "kramers_sectors", "sector_classes", "ALL_INDICATORS",
+           "kramers_gse", "sector_indicator_sets", "kramers_halved"]
 
 #: the four classes, in order of increasing level repulsion
 CLASSES = ("Poisson", "GOE", "GUE", "GSE")
@@ -435,3 +436,95 @@ def sector_classes(spectra, **kw) -> list[SymmetryClass]:
     ['Poisson']
     """
     return [block_class(a, **kw) for a in _sector_arrays(spectra)]
+
+
+#: every Frobenius–Schur indicator: what a sector says when it cannot say anything
+ALL_INDICATORS = frozenset({1, 0, -1})
+
+
+def _coincidences(levels, rtol: float) -> bool:
+    """Whether two levels of one sorted spectrum coincide (gap below ``rtol`` spacings)."""
+    e = np.sort(np.asarray(levels, dtype=float))
+    return len(e) > 1 and bool(np.any(np.diff(e) <= rtol * _spacing(e)))
+
+
+def kramers_gse(spectra, classes=None, rtol: float = 1e-6) -> list[bool]:
+    """Per sector: a Kramers sector — every level exactly twice in every realisation *and* the
+    distinct levels GSE (the class decided). Doubling alone is not enough (a unitary
+    irreducible reaching a sector twice doubles its levels too, with GOE or GUE statistics);
+    GSE statistics arise only where an anti-unitary squares to -1 on the block (SPEC §6).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(3)
+    >>> a = rng.standard_normal((400, 400)); e = np.linalg.eigvalsh(a + a.T)
+    >>> kramers_gse([np.repeat(e, 2), e])   # doubled, but GOE: not Kramers
+    [False, False]
+    """
+    classes = sector_classes(spectra, rtol=rtol) if classes is None else classes
+    doubled = kramers_sectors(spectra, rtol)
+    return [d and c.unique and c.best == "GSE" for d, c in zip(doubled, classes)]
+
+
+def sector_indicator_sets(spectra, epsilon: int, classes=None, rtol: float = 1e-6) -> list[frozenset]:
+    """Per sector, the Frobenius–Schur indicators ν that G's irreducibles reaching it may have,
+    when an anti-unitary T with T² = ``epsilon`` commutes with G (SPEC §6: Wigner's type of λ is
+    a — one GOE block — for εν = 1, b — GSE, every level twice — for εν = -1, c — λ and its
+    conjugate glued into one GUE block — for ν = 0).
+
+    The rules, each forced by the types: a Kramers sector (:func:`kramers_gse`) holds type b
+    only, {-ε}; a sector without any coincident level holds no type b, {ε, 0}, and where its
+    class is decided as one pure GOE (GUE) block, {ε} ({0}). Anything else — partial
+    degeneracies, doubled levels of another class — says nothing: every ν.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(3)
+    >>> a = rng.standard_normal((400, 400)); e = np.linalg.eigvalsh(a + a.T)
+    >>> [sorted(s) for s in sector_indicator_sets([e], 1)]      # one GOE block: real
+    [[1]]
+    >>> [sorted(s) for s in sector_indicator_sets([e], -1)]     # with T² = -1: quaternionic
+    [[-1]]
+    """
+    classes = sector_classes(spectra, rtol=rtol) if classes is None else classes
+    kramers = kramers_gse(spectra, classes, rtol)
+    out = []
+    for a, c, k in zip(_sector_arrays(spectra), classes, kramers):
+        free = a.shape[1] > 0 and not any(_coincidences(row, rtol) for row in a)
+        pure = c.unique and c.fits and not c.superposition
+        if k:
+            out.append(frozenset({-epsilon}))
+        elif free and pure and c.best == "GOE":
+            out.append(frozenset({epsilon}))
+        elif free and pure and c.best == "GUE":
+            out.append(frozenset({0}))
+        elif free:
+            out.append(frozenset({epsilon, 0}))
+        else:
+            out.append(ALL_INDICATORS)
+    return out
+
+
+def kramers_halved(rows, kramers) -> list[list[int]] | None:
+    """Census rows with the Kramers doubling undone: a multiplet in Kramers sectors is a
+    Kramers pair of one irreducible's multiplets, so its row there is twice the irreducible's.
+    ``None`` where a row cannot be one (odd there, or reaching Kramers and other sectors: an
+    irreducible's block has one class in all its sectors).
+
+    Examples
+    --------
+    >>> kramers_halved([[1, 0, 0, 0], [0, 2, 0, 2]], [False, True, False, True])
+    [[1, 0, 0, 0], [0, 1, 0, 1]]
+    >>> kramers_halved([[1, 2, 0, 0]], [False, True, False, True]) is None
+    True
+    """
+    out = []
+    for row in rows:
+        on = [x for x, k in zip(row, kramers) if k and x]
+        off = [x for x, k in zip(row, kramers) if not k and x]
+        if (on and off) or any(x % 2 for x in on):
+            return None
+        half = [x // 2 if k else x for x, k in zip(row, kramers)]
+        if half not in out:
+            out.append(half)
+    return out

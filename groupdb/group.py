@@ -143,6 +143,22 @@ class Group:
     def subgroups_isomorphic_to(self, sub_id: tuple[int, int]) -> list[SubgroupClass]:
         return [s for s in self.subgroups if s.id == tuple(sub_id)]
 
+    def contains_conjugate(self, sub_position: int, over_position: int) -> bool | None:
+        """Whether stored class `over_position` contains a conjugate of stored class
+        `sub_position` (None where the database cannot decide it); see
+        :func:`groupdb.lattice.contains_conjugate`, its one home.
+
+        Examples
+        --------
+        >>> import groupdb
+        >>> G = groupdb.load("S4")   # a transposition (class 2) lies in S3 (class 7), not in A4
+        >>> [G.subgroups[q].id for q in (7, 9)], G.contains_conjugate(2, 7), G.contains_conjugate(2, 9)
+        ([(6, 1), (12, 3)], True, False)
+        """
+        from groupdb.lattice import contains_conjugate  # lattice imports this module
+
+        return contains_conjugate(self, sub_position, over_position)
+
     def __str__(self) -> str:
         return f"{self.name} [{self.id[0]},{self.id[1]}]"
 

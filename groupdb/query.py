@@ -304,8 +304,45 @@ def _set_test(sets):
     return entry, full
 
 
+def indicators_fit(rows, nu, data_rows, allowed, distinct: bool = False) -> bool:
+    """Whether the irreducibles (rows of M with their Frobenius–Schur indicator sets ``nu``)
+    can be matched one to one with the data's census rows (``data_rows``, each with its set of
+    allowed indicators): equal rows, intersecting sets. With ``distinct`` the data rows are
+    the distinct rows only, and every irreducible with a row must meet that row's set.
+
+    Hall's theorem, exactly: an irreducible's partners are the data rows equal to its row whose
+    set meets its own, so a family of irreducibles with the same row has as partners the rows
+    meeting the union of their sets; with at most 7 distinct sets of {1, 0, -1} every family
+    is checked.
+
+    >>> fs = [frozenset([1])] * 4 + [frozenset([-1])]          # Q8's indicators, 2-dim last
+    >>> rows = [(1, 0, 0, 0)] * 2 + [(0, 0, 1, 0)] * 2 + [(0, 1, 0, 1)]
+    >>> indicators_fit(rows, fs, rows, fs), indicators_fit(rows, fs, rows, [frozenset([1])] * 5)
+    (True, False)
+    """
+    if distinct:
+        sets = {tuple(r): frozenset(v) for r, v in zip(data_rows, allowed)}
+        return all(tuple(r) in sets and frozenset(v) & sets[tuple(r)] for r, v in zip(rows, nu))
+    have: dict = {}
+    for row, v in zip(map(tuple, rows), nu):
+        have.setdefault(row, Counter())[frozenset(v)] += 1
+    want: dict = {}
+    for row, v in zip(map(tuple, data_rows), allowed):
+        want.setdefault(row, []).append(frozenset(v))
+    if set(have) != set(want) or any(sum(have[r].values()) != len(want[r]) for r in have):
+        return False
+    for row, types in have.items():
+        kinds = list(types)
+        for mask in range(1, 2 ** len(kinds)):
+            family = [kinds[i] for i in range(len(kinds)) if mask >> i & 1]
+            union = frozenset().union(*family)
+            if sum(types[t] for t in family) > sum(1 for v in want[row] if v & union):
+                return False
+    return True
+
+
 def matching_classes(G: Group, positions, N: Group, *, ramp=None, plateau=None, census=None,
-                     distinct: bool = False) -> list[tuple[int, np.ndarray]]:
+                     distinct: bool = False, indicators=None) -> list[tuple[int, np.ndarray]]:
     """(j, π) for each given subgroup class j of G (≅ N) whose branching reproduces the data
     after relabelling Irr(N) by π ∈ Aut(N) (M_data = M_j[:, π]).
 
@@ -315,6 +352,9 @@ def matching_classes(G: Group, positions, N: Group, *, ramp=None, plateau=None, 
         R = MᵀM and P = Mᵀ diag(d) M, rows and columns in N's groupdb order.
     census : (k', r) int array, optional
         Rows of M (groupdb order) up to row order; with ``distinct`` only the distinct rows.
+    indicators : sequence of sets, optional
+        Per census row, the allowed Frobenius–Schur indicators of its irreducible(s);
+        matched against G's stored indicators (:func:`indicators_fit`).
     """
     tests = []
     if ramp is not None:
@@ -323,6 +363,7 @@ def matching_classes(G: Group, positions, N: Group, *, ramp=None, plateau=None, 
         tests.append(("plateau", *_set_test(plateau)))
     want = None if census is None else Counter(map(tuple, np.asarray(census).tolist()))
     degrees = np.array(N.degrees)
+    nu_G = [frozenset([int(v)]) for v in G.indicators]
     out = []
     for j in positions:
         M_H, R_H = stored_branching(G, j, N)
@@ -350,7 +391,11 @@ def matching_classes(G: Group, positions, N: Group, *, ramp=None, plateau=None, 
         def full(pi) -> bool:
             if not all(ok(have[name][np.ix_(pi, pi)]) for name, _, ok in tests):
                 return False
-            return want is None or rows_fit(list(range(len(pi))), pi)
+            if want is None:
+                return True
+            # the indicators depend on π: two rows G relabels into each other may carry different ν
+            return rows_fit(list(range(len(pi))), pi) and (
+                indicators is None or indicators_fit(M_H[:, pi].tolist(), nu_G, census.tolist(), indicators, distinct))
 
         pi = find_relabelling(N, partial, full)
         if pi is not None:
@@ -359,7 +404,7 @@ def matching_classes(G: Group, positions, N: Group, *, ramp=None, plateau=None, 
 
 
 def named_search(N: Group, order: int, labels=None, *, ramp=None, plateau=None, census=None,
-                 distinct: bool = False, key: int | None = None) -> NamedSearch:
+                 distinct: bool = False, indicators=None, key: int | None = None) -> NamedSearch:
     """Every stored group of this order with a subgroup class ≅ N reproducing the data (exact),
     and whether the database's coverage makes that list complete (SPEC §3 'named' search).
 
@@ -371,7 +416,8 @@ def named_search(N: Group, order: int, labels=None, *, ramp=None, plateau=None, 
     matches = []
     for gid, positions in embeddings(N.id, order, key):
         G = load_id(*gid)
-        hits = matching_classes(G, positions, N, ramp=ramp, plateau=plateau, census=census, distinct=distinct)
+        hits = matching_classes(G, positions, N, ramp=ramp, plateau=plateau, census=census, distinct=distinct,
+                                indicators=indicators)
         if hits:
             j, pi = hits[0]
             M = stored_branching(G, j, N)[0]

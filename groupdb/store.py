@@ -8,7 +8,15 @@ environment variable SYMBOOT_GROUPDB. Tables (written by groupdb/build/pack.py):
   ``data`` is the zlib-compressed JSON record that :meth:`Group.from_record` reads;
 * ``embeddings(s_order, s_idx, g_order, g_idx, ramp_key, positions)`` — for each group G
   and isomorphism type of subgroup, the subgroup classes (positions in G.subgroups)
-  grouped by an invariant of their ramp matrix MᵀM (see :func:`ramp_key`).
+  grouped by an invariant of their ramp matrix MᵀM (see :func:`ramp_key`);
+* ``containment(g_order, g_idx, sub_pos, over_pos, contained)`` — whether stored class
+  ``over_pos`` of G contains a conjugate of class ``sub_pos`` (1/0), computed in GAP, only
+  where the permutation-character test could err (groupdb/build/containment.py);
+* ``containment_undecided(g_order, g_idx, s_order, s_idx)`` — iso types of subgroups of G
+  where that test could err and GAP did not decide it.
+
+The last two were added to the packed file by groupdb/build/containment.py; a file
+without them reads as having no stored containment.
 """
 from __future__ import annotations
 
@@ -170,3 +178,26 @@ def _embeddings_by_key(setting, s_order: int, s_idx: int, order: int) -> dict[in
     for key, o, i, pos in rows:
         out.setdefault(key, []).append(((o, i), tuple(json.loads(pos))))
     return {key: tuple(v) for key, v in out.items()}
+
+
+def _has_table(name: str) -> bool:
+    return connection().execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+
+
+def stored_containment(order: int, idx: int) -> dict[tuple[int, int], bool]:
+    """{(sub position, over position): contained} from the ``containment`` table for G = [order, idx]."""
+    if not _has_table("containment"):
+        return {}
+    rows = connection().execute(
+        "SELECT sub_pos, over_pos, contained FROM containment WHERE g_order = ? AND g_idx = ?", (order, idx))
+    return {(p, q): bool(c) for p, q, c in rows}
+
+
+def containment_undecided(order: int, idx: int) -> list[tuple[int, int]]:
+    """Iso types of subgroups of G = [order, idx] whose containment groupdb cannot decide."""
+    if not _has_table("containment_undecided"):
+        return []
+    rows = connection().execute(
+        "SELECT s_order, s_idx FROM containment_undecided WHERE g_order = ? AND g_idx = ?", (order, idx))
+    return [tuple(r) for r in rows]

@@ -145,7 +145,7 @@ def identify(H=None, generators=None, *, orders=None, group=None, spectra=None, 
              sectors: dict | str | None = None,
              realisations: int | None = None, seed: int | None = None, max_order: int | None = None,
              time_limit: float = 10.0, workers: int | None = None, min_levels: int = 10, progress: bool = False,
-             source: dict | None = None, **params):
+             source: dict | None = None, time_reversal: bool | None = None, **params):
     """The whole pipeline (SPEC §5): sectors → spectra → level statistics → xSFF → integers →
     bootstrap → named groups, verdict and advice.
 
@@ -185,6 +185,11 @@ def identify(H=None, generators=None, *, orders=None, group=None, spectra=None, 
         Show progress on stderr.
     source : dict, optional
         How the report describes the input (default: from the arguments).
+    time_reversal : bool, optional
+        Declare an anti-unitary T commuting with G (real couplings where G acts by real
+        matrices): the sector classes then fix Frobenius–Schur indicators, which tell D8 from
+        Q8 (SPEC §6). Default: True for a ``random_g_chain`` with ``real`` couplings (its G acts
+        by permutations), else False. Kramers sectors are read as such either way.
 
     Returns
     -------
@@ -202,7 +207,7 @@ def identify(H=None, generators=None, *, orders=None, group=None, spectra=None, 
     say = pipeline.stderr_progress if progress else None
     if H is not None and _is_model(H):
         return _identify_model(H, params, realisations, seed, subgroup, max_order, time_limit, workers,
-                               min_levels, progress, source)
+                               min_levels, progress, source, time_reversal)
     if H is not None:
         if generators is None:
             raise SymbootInputError("give the generators of N with the Hamiltonian(s)")
@@ -216,14 +221,15 @@ def identify(H=None, generators=None, *, orders=None, group=None, spectra=None, 
         return pipeline.identify_matrices(Hs, Us, orders, source=src,
                                           subgroup=subgroup or ({"name": group} if group else None),
                                           max_order=max_order, time_limit=time_limit, workers=workers,
-                                          min_levels=min_levels, progress=progress, dec=dec)
+                                          min_levels=min_levels, progress=progress, dec=dec,
+                                          time_reversal=bool(time_reversal))
     if spectra is not None:
-        return _identify_spectra(spectra, subgroup, max_order, time_limit, min_levels, say, source)
+        return _identify_spectra(spectra, subgroup, max_order, time_limit, min_levels, say, source, bool(time_reversal))
     return _identify_curves(xsff, subgroup, max_order, time_limit, say, source, sectors)
 
 
 def _identify_model(H, params, realisations, seed, subgroup, max_order, time_limit, workers, min_levels,
-                    progress, source):
+                    progress, source, time_reversal):
     from ed import modelspec
     from ed.models import Model
     from symboot import pipeline
@@ -243,10 +249,19 @@ def _identify_model(H, params, realisations, seed, subgroup, max_order, time_lim
     return pipeline.identify_matrices([m.H for m in ms], ms[0].generators, ms[0].orders, source=src,
                                       subgroup=subgroup or spec.get("subgroup"), fixed=ms[0].fixed,
                                       max_order=max_order or spec.get("max_order"), time_limit=time_limit,
-                                      workers=workers, min_levels=min_levels, progress=progress)
+                                      workers=workers, min_levels=min_levels, progress=progress,
+                                      time_reversal=_time_reversal(time_reversal, ms[0]))
 
 
-def _identify_spectra(spectra, subgroup, max_order, time_limit, min_levels, say, source):
+def _time_reversal(declared: bool | None, model) -> bool:
+    """Declared, or implied by the model: a random G-chain with real couplings has T = K
+    commuting with its G, which acts by real permutation matrices."""
+    if declared is not None:
+        return declared
+    return model.name == "random_g_chain" and bool(model.params.get("real"))
+
+
+def _identify_spectra(spectra, subgroup, max_order, time_limit, min_levels, say, source, time_reversal):
     from bootstrap.known import known_subgroup
     from ed.analysis import analyse_spectra
     from ed.spectra import load_spectra
@@ -262,7 +277,7 @@ def _identify_spectra(spectra, subgroup, max_order, time_limit, min_levels, say,
         raise SymbootInputError(f"{name} does not say what N is: give --cyclic, --abelian or --subgroup")
     src = source or {"kind": "spectra", "description": name, "params": {}}
     return pipeline.identify_analysis(a, known_subgroup(known_spec), src, max_order=max_order,
-                                      time_limit=time_limit, say=say)
+                                      time_limit=time_limit, say=say, time_reversal=time_reversal)
 
 
 def _identify_curves(xsff, subgroup, max_order, time_limit, say, source, sectors=None):

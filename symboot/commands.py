@@ -209,8 +209,13 @@ def _params(params: tuple[str, ...]) -> dict:
               help="directory for the report (report.md, report.html, result.json, plots)")
 @click.option("--json", "as_json", is_flag=True, help="print the machine-readable result on stdout")
 @click.option("--quiet", is_flag=True, help="no progress display")
+@click.option("--time-reversal/--no-time-reversal", default=None,
+              help="declare an anti-unitary commuting with G (real couplings, G acting by real matrices): the "
+                   "sector classes then fix Frobenius-Schur indicators (default: on for a random_g_chain with "
+                   "real couplings, else off)")
 def identify(model, params, realisations, seed, matrix, generator, order, group, spectra_file, xsff_file, cyclic,
-             abelian, subgroup, sectors, max_order, time_limit, workers, min_levels, outdir, as_json, quiet):
+             abelian, subgroup, sectors, max_order, time_limit, workers, min_levels, outdir, as_json, quiet,
+             time_reversal):
     """The whole pipeline: sectors → spectra → level statistics → xSFF → R and census →
     bootstrap → named groups → report.
 
@@ -230,7 +235,10 @@ def identify(model, params, realisations, seed, matrix, generator, order, group,
     check_report_dir(outdir)  # now, not after minutes of diagonalisation
     declared = subgroup_spec(cyclic, abelian, subgroup, required=False)
     progress = not quiet
-    common = dict(subgroup=declared, max_order=max_order, time_limit=time_limit, progress=progress)
+    if time_reversal is not None and xsff_file:
+        raise SymbootInputError("--time-reversal reads the level statistics of spectra; curves (--xsff) carry none")
+    common = dict(subgroup=declared, max_order=max_order, time_limit=time_limit, progress=progress,
+                  time_reversal=time_reversal)
     if model:
         spec = api.model_spec(model, _params(params), realisations, seed)
         result = api.identify(spec, workers=workers, min_levels=min_levels, **common)

@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # ed is imported where it is used: `import symboot` stays lig
     from ed.analysis import Analysis
     from ed.extract import RampData
     from ed.plateau import PlateauData
+    from symboot.antiunitary import AntiunitaryReading
     from ed.xsff import XSFF
 
 __all__ = ["IdentifyResult", "identify_analysis", "identify_matrices", "identify_curves", "identify_unlabelled_curves",
@@ -76,6 +77,8 @@ class IdentifyResult:
     seconds: dict = field(default_factory=dict)
     ramp: RampData | None = None
     plateau: PlateauData | None = None
+    #: what the spectra say of anti-unitary symmetries (:mod:`symboot.antiunitary`); None from curves
+    antiunitary: AntiunitaryReading | None = None
 
     @property
     def xsff(self):
@@ -115,6 +118,8 @@ class IdentifyResult:
             "advice": [d.to_json() for d in self.advice],
             "notes": self.notes,
             "solution": self.solution.to_json(),
+            "antiunitary": self.antiunitary.to_json() if self.antiunitary is not None and self.antiunitary.detected
+            else None,
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
         }
 
@@ -223,16 +228,29 @@ def _solve_minimal(make_data, indices, run: "_Run", why: str) -> tuple[SpectralD
         if res.groups or res.status == "incomplete":
             break
     if res is None:
-        # valid data that decide nothing: no search ran, so no group is excluded
-        unknown = Violation("data", f"{why}: no index [G:N] gives integer data within the confidence")
-        return None, Result("incomplete", None, None, [], [unknown], AbstractReach(ran=False), NamedReach(ran=False),
-                            [], 0.0), []
+        return None, undecided(f"{why}: no index [G:N] gives integer data within the confidence"), []
     notes = []
     if res.groups:
         notes.append(f"{why}: [G:N] = {data.index} is the smallest index some group explains "
                      f"(tried {tried}). Groups that act inside the sectors (e.g. G × C2) leave these data unchanged; "
                      "the ramp matrix would exclude them")
     return data, res, notes
+
+
+def undecided(why: str) -> Result:
+    """The result of valid data that decide nothing: no search ran, so no group is excluded."""
+    return Result("incomplete", None, None, [], [Violation("data", why)], AbstractReach(ran=False),
+                  NamedReach(ran=False), [], 0.0)
+
+
+def union(solutions: list[Result]) -> Result:
+    """One result from several readings of the same measurement (label maps, squares of T):
+    every candidate of each; incomplete if one is, else complete if one is."""
+    statuses = [r.status for r in solutions]
+    status = ("incomplete" if "incomplete" in statuses else "complete" if "complete" in statuses
+              else "inconsistent")
+    best = next((r for r in solutions if r.groups), solutions[0])
+    return replace(best, status=status, candidates=[c for r in solutions for c in r.candidates])
 
 
 def _solve_checked(data: SpectralData, run: "_Run") -> tuple[SpectralData, Result, list[str]]:
@@ -263,7 +281,7 @@ def _solve_checked(data: SpectralData, run: "_Run") -> tuple[SpectralData, Resul
 def _ramp_or_census(data: SpectralData, res: Result, run: "_Run"):
     """Each datum alone; an answer from one stands (with a note) when the other explains
     nothing on its own — e.g. a ramp that violates reciprocity (a finite-size Thouless bump)."""
-    alone = {"ramp": _solve_checked(replace(data, census_rows=None, census_distinct=False), run),
+    alone = {"ramp": _solve_checked(replace(data, census_rows=None, census_distinct=False, census_indicators=None), run),
              "census": _solve_checked(replace(data, ramp=None), run)}
     known = data.known
     verdicts = {k: verdict_line(r[1], known) for k, r in alone.items()}
@@ -292,7 +310,10 @@ def _without_composite_row(data: SpectralData, run: "_Run"):
     rows = data.census_rows.tolist()
     composite = sorted((r for r in rows if is_sum(r, [o for o in rows if o != r])), key=sum, reverse=True)
     for row in composite:
-        reduced = replace(data, census_rows=np.array([r for r in rows if r != row], dtype=np.int64))
+        keep = [i for i, r in enumerate(rows) if r != row]
+        nu = data.census_indicators
+        reduced = replace(data, census_rows=np.array([rows[i] for i in keep], dtype=np.int64),
+                          census_indicators=None if nu is None else tuple(nu[i] for i in keep))
         o, res, notes = _solve_checked(reduced, run)
         if res.groups:
             return o, res, notes + [
@@ -319,11 +340,17 @@ def _finish(source, known, analysis, curves, data, res, notes, seconds, ramp=Non
 
 
 def identify_analysis(analysis, known: KnownSubgroup, source: dict, *, max_order: int | None = None,
-                      time_limit: float = 10.0, seconds: dict | None = None, say=None) -> IdentifyResult:
+                      time_limit: float = 10.0, seconds: dict | None = None, say=None,
+                      time_reversal: bool = False) -> IdentifyResult:
     """Bootstrap and name the groups from a finished spectral analysis (:func:`ed.analyse`).
 
     ``say``: called with a one-line message as each bootstrap run starts (progress), or ``None``.
+    ``time_reversal``: an anti-unitary T commuting with G is declared (real couplings where G
+    acts by real matrices); the sector classes then fix Frobenius–Schur indicators
+    (:mod:`symboot.antiunitary`). Kramers sectors are read as such either way.
     """
+    from symboot.antiunitary import read_antiunitary, readings
+
     seconds = dict(seconds or {})
     if known.rank != len(analysis.spectra.dims):
         raise SymbootInputError(f"N = {known.group.name} has {known.rank} irreducibles but the data have "
@@ -331,15 +358,36 @@ def identify_analysis(analysis, known: KnownSubgroup, source: dict, *, max_order
     data, notes = _integer_data(analysis, known, max_order)
     notes = list(analysis.ramp.notes) + notes
     t0 = time.monotonic()
-    data, res, more = _solve_checked(data, _Run(time_limit, _index_cap(known, max_order), say))
+    reading = read_antiunitary(analysis.spectra, time_reversal)
+    seconds["symmetry classes"] = time.monotonic() - t0
+    notes += reading.notes()
+    variants, why = readings(reading, data, analysis.spectra)
+    if variants and why:
+        notes.append(why)
+    if not variants:
+        out = _finish(source, known, analysis, None, None, undecided(why), notes, seconds)
+        out.antiunitary = reading
+        return out
+    t0 = time.monotonic()
+    run = _Run(time_limit, _index_cap(known, max_order), say)
+    runs = [(eps, *_solve_checked(d, run)) for eps, d in variants]
     seconds["bootstrap"] = time.monotonic() - t0
-    return _finish(source, known, analysis, None, data, res, notes + more, seconds)
+    _, data, res, more = next((r for r in runs if r[2].groups), runs[0])
+    reading.squares = [e for e, _, r, _ in runs if e is not None and r.groups]
+    if len(runs) > 1:
+        named = "; ".join(f"T² = {e:+d}: {', '.join(r.group_labels()) or 'no group'}" for e, _, r, _ in runs)
+        more = more + [f"time reversal commuting with G declared, both squares tried — {named}; the verdict is "
+                       "the union"]
+        res = union([r for _, _, r, _ in runs])
+    out = _finish(source, known, analysis, None, data, res, notes + more, seconds)
+    out.antiunitary = reading
+    return out
 
 
 def identify_matrices(hamiltonians, generators, orders=None, *, source: dict | None = None,
                       subgroup: dict | None = None, fixed=(), max_order: int | None = None,
                       time_limit: float = 10.0, workers: int | None = None, min_levels: int = 10,
-                      progress: bool = True, dec=None) -> IdentifyResult:
+                      progress: bool = True, dec=None, time_reversal: bool = False) -> IdentifyResult:
     """Identify G from an ensemble of Hamiltonians and the generators of N.
 
     Parameters
@@ -351,6 +399,7 @@ def identify_matrices(hamiltonians, generators, orders=None, *, source: dict | N
     subgroup : N's input form (default: from the orders, see :func:`subgroup_of_orders`).
     max_order : bound on |G| (default: the database's coverage).
     time_limit : seconds for the abstract SMT search.
+    time_reversal : an anti-unitary commuting with G is declared (:func:`identify_analysis`).
     """
     from ed.analysis import analyse
     from ed.sectors import abelian_sectors
@@ -367,7 +416,7 @@ def identify_matrices(hamiltonians, generators, orders=None, *, source: dict | N
     known = known_subgroup(subgroup or subgroup_of_orders(analysis.spectra.orders or dec.orders))
     src = source or {"kind": "matrix", "description": f"{len(hamiltonians)} matrices", "params": {}}
     return identify_analysis(analysis, known, src, max_order=max_order, time_limit=time_limit, seconds=seconds,
-                             say=stderr_progress if progress else None)
+                             say=stderr_progress if progress else None, time_reversal=time_reversal)
 
 
 def identify_curves(xs, known: KnownSubgroup, source: dict, *, max_order: int | None = None,
@@ -512,12 +561,8 @@ def identify_unlabelled_curves(xs, known: KnownSubgroup, source: dict, *, max_or
             say(f"sector map {k} of {len(maps)}")
         runs.append(identify_curves(xs.reordered(order), known, source, max_order=max_order,
                                     time_limit=time_limit))
-    statuses = [r.solution.status for r in runs]
-    status = ("incomplete" if "incomplete" in statuses else "complete" if "complete" in statuses
-              else "inconsistent")
     best = next((r for r in runs if r.groups), runs[0])
-    candidates = [c for r in runs for c in r.solution.candidates]
-    solution = replace(best.solution, status=status, candidates=candidates)
+    solution = union([r.solution for r in runs])
     labels = xs.labels or [",".join(map(str, c)) for c in xs.charges]
     found = {}
     for order, r in zip(maps, runs):

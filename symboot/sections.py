@@ -86,6 +86,7 @@ def document(result, figures: list[str]) -> list:
         out += [H(2, "Findings"), Items(list(result.notes))]
     out += _input_section(result)
     out += _integers_section(result)
+    out += _antiunitary_section(result)
     out += _plots_section(result, figures)
     out += _bootstrap_section(result)
     out += _candidates_section(result)
@@ -198,6 +199,37 @@ CAPTIONS = {
     "xsff_curves.png": "xSFF curves K_μν(t) as given; dashed: plateau level",
     "plateau.png": "Normalised plateau P̃ as a heat map",
 }
+
+
+def _antiunitary_section(result) -> list:
+    """The class of every sector's block and what it says of anti-unitary symmetries (SPEC §6)."""
+    au = result.antiunitary
+    if au is None:
+        return []
+    labels = _sector_labels(result)
+    rows = [[lab, c.label, f"{c.confidence:.3f}", f"{c.r_mean:.4f} ± {c.r_err:.4f}", str(c.n_ratios),
+             "yes" if k else "no"] for lab, c, k in zip(labels, au.classes, au.kramers)]
+    out = [H(3, "Symmetry classes and anti-unitary symmetries"),
+           Table(["sector", "class", "confidence", "⟨r̃⟩", "ratios", "Kramers"], rows,
+                 "from the spacing-ratio distribution of each sector's levels (ed.symclass; a class stays a set "
+                 "while the statistics cannot decide)")]
+    words = []
+    if au.degenerate_pairs:
+        words.append("sectors with coinciding spectra (a unitary or an anti-unitary map forces these): "
+                     + ", ".join(f"{labels[a]} ↔ {labels[b]}" for a, b in au.degenerate_pairs))
+    if any(au.kramers):
+        words.append("every level of the Kramers sectors appears twice with GSE statistics: an anti-unitary "
+                     "symmetry squares to -1 on those blocks, so their multiplets are Kramers pairs, not a larger "
+                     "unitary multiplet")
+    if au.time_reversal:
+        words.append("time reversal commuting with G was declared: a GOE block is a real irreducible (εν = 1), a "
+                     "Kramers one εν = -1, a GUE one complex (ν = 0); " + (
+                         f"T² = {', '.join(f'{e:+d}' for e in au.squares)} explains the data" if au.squares
+                         else "no square of T explains the data"))
+    elif au.detected:
+        words.append("an anti-unitary symmetry maps some sector to itself (GOE or GSE); how it acts on G is not "
+                     "declared (--time-reversal), so the classes constrain no indicator")
+    return out + ([Items(words)] if words else [])
 
 
 def _plots_section(result, figures: list[str]) -> list:

@@ -7,7 +7,8 @@ character table. The engine must: report status complete, name the true G, name 
 groups that really contain such an N with that R (checked again in GAP), reconstruct
 G's character table exactly for unique candidates, and verify hypotheses both ways.
 
-Environment: SYMBOOT_GAP_SAMPLE (default 300) pairs; skipped without `gap` unless
+Environment: SYMBOOT_GAP_SAMPLE (default 300) pairs, the first SYMBOOT_GAP_INDICATOR_SAMPLE
+(default 120) of them also with Frobenius–Schur indicators; skipped without `gap` unless
 SYMBOOT_REQUIRE_GAP=1.
 """
 from __future__ import annotations
@@ -35,6 +36,7 @@ if GAP is None:
 
 SAMPLE = int(os.environ.get("SYMBOOT_GAP_SAMPLE", "300"))
 PRECISION_PER_CASE = int(os.environ.get("SYMBOOT_GAP_PRECISION", "3"))
+INDICATOR_CASES = int(os.environ.get("SYMBOOT_GAP_INDICATOR_SAMPLE", "120"))  # of the sample, with indicators
 NR_SMALL_GROUPS = {n: None for n in range(1, 65)}
 
 GAP_LIB = r"""
@@ -116,7 +118,7 @@ def oracle():
             f"G := SmallGroup({n},{i});; cls := AbelianClasses(G);; H := Representative(cls[{r} mod Length(cls) + 1]);;"
             f" b := BranchingData(G, H);; t := TableData(G);;"
             f' AppendTo(OUT, "{{\\"id\\":[{n},{i}],\\"moduli\\":", b.moduli, ",\\"M\\":", b.M, ",\\"exponent\\":", t.exponent,'
-            f' ",\\"sizes\\":", t.sizes, ",\\"irr\\":", t.irr, "}},");;'
+            f' ",\\"sizes\\":", t.sizes, ",\\"irr\\":", t.irr, ",\\"nu\\":", Indicator(CharacterTable(G), 2), "}},");;'
         )
     return run_gap("\n".join(body))
 
@@ -126,9 +128,10 @@ def _cyc(coeffs, e):
     return Cyclotomic(e, [Fraction(c) for c in coeffs])
 
 
-def _ramp_orbit_equal(R1, R2, moduli) -> bool:
+def _ramp_orbit_equal(R1, R2, moduli, leaf=None) -> bool:
     """Is R2 = R1 after relabelling charges by an automorphism of ⊕ Z_{n_i}? (DFS on the
-    images of the basis charge vectors; independent of groupdb.)"""
+    images of the basis charge vectors; independent of groupdb.) With ``leaf``, the
+    automorphism σ (charge index a ↦ σ[a], R1[σ a, σ b] = R2[a, b]) must also pass leaf(σ)."""
     R1, R2 = np.asarray(R1), np.asarray(R2)
     charges = list(itertools.product(*(range(m) for m in moduli)))
     index = {q: a for a, q in enumerate(charges)}
@@ -156,7 +159,7 @@ def _ramp_orbit_equal(R1, R2, moduli) -> bool:
                 if R1[index[ip], index[ip2]] != R2[index[p], index[p2]]:
                     return False
         if j == len(moduli):
-            return True
+            return leaf is None or leaf([index[ip] for ip in imgs])
         for b in charges:
             if moduli[j] % order(b) == 0 and rec(j + 1, basis + [b]):
                 return True
@@ -269,3 +272,63 @@ def test_gap_sample(oracle):
     for (key, Rs), gap_Rs in zip(((k, named_to_check[k]) for k in keys), truth):
         for R in Rs:
             assert any(_ramp_orbit_equal(np.array(R2), R, key[1]) for R2 in gap_Rs), key
+
+
+def _census_orbit_equal(M1, nu1, M2, nu2, moduli) -> bool:
+    """Are the rows of M1 with their indicators those of M2 after relabelling charges by an
+    automorphism of ⊕ Z_{n_i}? (R = MᵀM prunes the automorphisms.)"""
+    want = sorted((tuple(row), int(v)) for row, v in zip(np.asarray(M2).tolist(), nu2))
+
+    def leaf(sigma):
+        return sorted((tuple(row), int(v)) for row, v in zip(np.asarray(M1)[:, sigma].tolist(), nu1)) == want
+
+    return _ramp_orbit_equal(np.asarray(M1).T @ np.asarray(M1), np.asarray(M2).T @ np.asarray(M2), moduli, leaf)
+
+
+def test_gap_sample_with_indicators(oracle):
+    """R plus the census rows with their Frobenius–Schur indicators (SPEC §6: what a commuting
+    anti-unitary makes observable): the true G is named (recall), every named group has an
+    abelian N whose (row, ν) multiset is the data's up to relabelling, decided in GAP
+    (precision), and the queries named uniquely are at least those named uniquely from R alone."""
+    from bootstrap.data import parse_data
+    from bootstrap.engine import solve
+
+    named_to_check, failures = {}, []
+    unique = {"census": 0, "indicators": 0}
+    cases = oracle[:INDICATOR_CASES]
+    for case in cases:
+        gid = tuple(case["id"])
+        M = np.array(case["M"], dtype=object).astype(np.int64)
+        spec = {"abelian": case["moduli"]}
+        census = {"rows": M.tolist(), "indicators": case["nu"]}
+        res = solve(parse_data({"subgroup": spec, "ramp": (M.T @ M).tolist(), "census": census}), time_limit=0.3)
+        if res.status != "complete" or gid not in res.groups:
+            failures.append((gid, case["moduli"], res.status, res.groups))
+            continue
+        plain = solve(parse_data({"subgroup": spec, "ramp": (M.T @ M).tolist(), "census": {"rows": M.tolist()}}),
+                      abstract=False)
+        assert set(res.groups) <= set(plain.groups), gid  # indicators only ever remove groups
+        unique["census"] += len(plain.groups) == 1
+        unique["indicators"] += len(res.groups) == 1
+        for g in res.groups:
+            if g != gid:
+                named_to_check.setdefault((g, tuple(case["moduli"])), []).append((M, case["nu"]))
+    assert not failures, failures[:10]
+    print(f"uniquely named: {unique['census']} of {len(cases)} from R and the census rows, "
+          f"{unique['indicators']} with their indicators too")
+
+    body, keys = [], sorted(named_to_check)
+    for (g, moduli) in keys:
+        body.append(
+            f"G := SmallGroup({g[0]},{g[1]});; res := [];; nu := Indicator(CharacterTable(G), 2);;"
+            f" for c in AbelianClasses(G) do H := Representative(c);;"
+            f" if Size(H) = {int(np.prod(moduli))} and AbelianInvariants(H) = AbelianInvariants(AbelianGroup({list(moduli)})) then"
+            f" b := BranchingDataOrdered(G, H, {list(moduli) if list(moduli) != [1] else 'fail'});;"
+            f" if b <> fail then Add(res, b.M); fi; fi; od;;"
+            f' AppendTo(OUT, "{{\\"nu\\":", nu, ",\\"Ms\\":", res, "}},");;'
+        )
+    truth = run_gap("\n".join(body)) if body else []
+    for key, gap in zip(keys, truth):
+        for M, nu in named_to_check[key]:
+            assert any(_census_orbit_equal(np.array(M2, dtype=object).astype(np.int64), gap["nu"], M, nu, key[1])
+                       for M2 in gap["Ms"]), key

@@ -106,3 +106,58 @@ def test_ring_indicators_and_the_fs_column():
     S3 = groupdb.load("S3")
     text = format_character_table(S3.table.exact(), S3.class_sizes, None, [1, 0, None])
     assert [line.split()[-1] for line in text.splitlines()[3:]] == ["+", "o", "±"]
+
+
+# census rows of C4 ⊂ D8 / Q8 (charges k = 0..3): four linear characters restrict to k = 0 or 2,
+# the 2-dimensional irreducible to k = 1 + 3
+ROWS_C4 = [[1, 0, 0, 0], [1, 0, 0, 0], [0, 0, 1, 0], [0, 0, 1, 0], [0, 1, 0, 1]]
+
+
+@pytest.mark.parametrize("abstract", [True, False])
+@pytest.mark.parametrize("nu, names", [
+    ([1, 1, 1, 1, 1], ["D8"]),              # the closed forms: D8 all real
+    ([1, 1, 1, 1, -1], ["Q8"]),             # Q8's 2-dimensional irreducible quaternionic
+    ([1, 1, 1, 1, [1, -1]], ["D8", "Q8"]),  # a GOE-or-GSE block the data could not decide: both stay
+    ([1, 1, 1, 1, 0], []),                  # a complex 2-dimensional irreducible: neither
+])
+def test_census_indicators_separate_d8_from_q8(nu, names, abstract):
+    r = solve(parse_data({"subgroup": {"cyclic": 4}, "ramp": RAMP_C4,
+                          "census": {"rows": ROWS_C4, "indicators": nu}}), abstract=abstract)
+    assert sorted(groupdb.load(list(g)).name for g in r.groups) == names
+    assert r.status == ("complete" if names else "inconsistent")
+
+
+def test_census_indicators_order_is_the_rows_order():
+    """The indicator belongs to its row: the quaternionic one on a linear row fits no group."""
+    r = solve(parse_data({"subgroup": {"cyclic": 4}, "census": {"rows": ROWS_C4, "indicators": [-1, 1, 1, 1, 1]}}))
+    assert r.groups == [] and r.status == "inconsistent"
+
+
+def test_verify_names_the_indicators_as_the_reason():
+    from bootstrap.verify import verify
+    d = parse_data({"subgroup": {"cyclic": 4}, "census": {"rows": ROWS_C4, "indicators": [1, 1, 1, 1, 1]}})
+    v = verify(d, "Q8")
+    assert not v.consistent and "Frobenius–Schur indicators" in str(v.reasons[0])
+    assert verify(d, "D8").consistent
+
+
+@pytest.mark.parametrize("census, words", [
+    ({"rows": ROWS_C4, "indicators": [1, 1, 1, 1]}, "one entry per census row"),
+    ({"rows": ROWS_C4, "indicators": [1, 1, 1, 1, 2]}, "not a Frobenius–Schur indicator"),
+    ({"rows": ROWS_C4, "indicators": [1, 1, 1, 1, []]}, "not a Frobenius–Schur indicator"),
+    ({"rows": ROWS_C4, "indicators": [1, 1, 1, 1, True]}, "not an integer"),
+])
+def test_bad_census_indicators_are_named_errors(census, words):
+    from common.errors import SymbootInputError
+    with pytest.raises(SymbootInputError, match=words):
+        parse_data({"subgroup": {"cyclic": 4}, "census": census})
+
+
+@pytest.mark.parametrize("nu, names", [([1, -1, 1], ["Q8"]), ([1, 1, 1], ["D8"]), ([[1, 0], [1, -1], 1], ["D8", "Q8"])])
+def test_distinct_census_indicators_bind_every_irreducible_of_a_row(nu, names):
+    """A cluster census (distinct rows): the set of a row holds for each irreducible with it —
+    the four linear characters of D8 and Q8 (two per row) are real, the 2-dimensional one decides."""
+    rows = [[1, 0, 0, 0], [0, 1, 0, 1], [0, 0, 1, 0]]
+    r = solve(parse_data({"subgroup": {"cyclic": 4}, "index": 2,
+                          "census": {"rows": rows, "distinct": True, "indicators": nu}}))
+    assert sorted(groupdb.load(list(g)).name for g in r.groups) == names
