@@ -40,6 +40,7 @@ from bootstrap.constraints import (
 from bootstrap.data import SpectralData
 from bootstrap.naming import IsomorphismUndecided, Match, named_search, ring_isomorphism
 from bootstrap.solver import SearchResult, enumerate_branchings, enumerate_fusion_rings
+from bootstrap.linear import is_linear_branching
 
 from common.summary import group_label, html_summary
 from groupdb.characters import tensor_coefficients as _tensor_coefficients
@@ -335,7 +336,7 @@ def _abstract_candidates(data: SpectralData, index: int, deadline: float, max_ra
         if time.monotonic() >= deadline:
             log.limit(where, "time limit before all branchings were examined")
             break
-        if len(M) > max_rank:
+        if len(M) > max_rank and not is_linear_branching(K, M):  # all d = 1: constructed, any rank
             log.limit(where, f"fusion-ring search skipped for rank {len(M)} > {max_rank}")
             continue
         rings = enumerate_fusion_rings(K, M, deadline)

@@ -236,19 +236,57 @@ def _assemble(rows, counts, r) -> np.ndarray:
 # fusion rings for one M
 # ---------------------------------------------------------------------------
 def enumerate_fusion_rings(known, M: np.ndarray, deadline: float | None = None,
-                           max_solutions: int = MAX_RINGS) -> SearchResult:
+                           max_solutions: int = MAX_RINGS, linear_first: bool = True) -> SearchResult:
     """Every commutative fusion ring on G's irreducibles compatible with M (up to relabelling
     irreducibles with equal rows of M). Row 0 of M is G's trivial irreducible.
 
     The steps: bounds on the unknowns N_ij^l from restriction and duality; the fusion
     restriction (linear); exactly one dual; rigidity; associativity (the only quadratic
-    family); then enumeration, blocking each ring and its relabellings."""
+    family); then enumeration, blocking each ring and its relabellings. A branching whose rows
+    are all 1-dimensional (G abelian) is decided without z3 by bootstrap.linear, at any rank."""
     deadline = deadline if deadline is not None else time.monotonic() + 60
+    from bootstrap.linear import enumerate_linear_rings, is_linear_branching, linear_structures
+
+    if is_linear_branching(known, M):  # every d = 1: group rings, constructed (bootstrap.linear)
+        return enumerate_linear_rings(known, M, deadline, max_solutions)
     res = SearchResult()
+    if not linear_first:
+        _enumerate_rings_z3(known, M, deadline, max_solutions, res, None)
+        return res
+    # structure before search: the 1-dimensional rows form a group under ⊗; each of its
+    # group laws (up to isomorphism over N, bootstrap.linear) is fixed before z3 runs
+    found, complete, reason = linear_structures(known, M, deadline)
+    if not complete:
+        res.complete, res.reason = False, reason
+    if not found or not found[1]:
+        if complete:
+            res.violations.append(Violation(FUSION_RESTRICTION, "the 1-dimensional rows of M carry no group "
+                                            "law compatible with restriction to N"))
+        return res
+    rows, tables = found  # where the deadline stopped the laws early, the ones built are searched
+    killed: list[Violation] = []
+    for table in tables:
+        fixed = {(int(a), int(b)): int(table[x, y]) for x, a in enumerate(rows) for y, b in enumerate(rows)}
+        part = SearchResult()
+        _enumerate_rings_z3(known, M, deadline, max_solutions - len(res.solutions), part, fixed, (rows, table))
+        res.solutions.extend(part.solutions)
+        killed.extend(part.violations)
+        if not part.complete:
+            res.complete, res.reason = False, part.reason
+            return res
+    if not res.solutions:
+        res.violations.extend(dict.fromkeys(killed))
+    return res
+
+
+def _enumerate_rings_z3(known, M: np.ndarray, deadline: float, max_solutions: int, res: SearchResult,
+                        fixed: dict | None, linear=None) -> None:
+    """The z3 search of :func:`enumerate_fusion_rings`, with ``fixed[(a, b)] = c`` the product
+    of 1-dimensional rows a ⊗ b = c where their group law is given."""
     T, ub, dual_ok = _ring_bounds(known, M)
     flags = {f: z3.Bool(f"track:{f}") for f in (FUSION_RESTRICTION, FUSION_AXIOMS)}
     restriction, axioms = flags[FUSION_RESTRICTION], flags[FUSION_AXIOMS]
-    N, var = _ring_unknowns(ub)
+    N, var = _ring_unknowns(ub, fixed)
     s = z3.SolverFor("QF_NIA")
     _add_ring_bounds(s, N, ub)
     _add_fusion_restriction(s, restriction, N, M, T)
@@ -256,9 +294,8 @@ def enumerate_fusion_rings(known, M: np.ndarray, deadline: float | None = None,
     # building the k⁴ quadratic terms in z3's Python API is itself seconds at rank 12
     if not (_add_rigidity(s, axioms, N, dual_ok, deadline) and _add_associativity(s, axioms, N, len(M), deadline)):
         res.complete, res.reason = False, "time limit while building the fusion-ring constraints"
-        return res
-    _enumerate_rings(s, flags, N, var, M, deadline, max_solutions, res)
-    return res
+        return
+    _enumerate_rings(s, flags, N, var, M, deadline, max_solutions, res, linear)
 
 
 def _ring_bounds(known, M: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -278,16 +315,20 @@ def _ring_bounds(known, M: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return T, ub, dual_ok
 
 
-def _ring_unknowns(ub: np.ndarray):
-    """(N, var): N(i, j, l) is N_ij^l — an int where the unit axiom or a zero bound fixes it, else
-    the z3 variable of the unordered pair {i, j} (commutativity), created on first use in var."""
+def _ring_unknowns(ub: np.ndarray, fixed: dict | None = None):
+    """(N, var): N(i, j, l) is N_ij^l — an int where the unit axiom, a zero bound or a given
+    product of 1-dimensional rows (``fixed[(i, j)] = l``) fixes it, else the z3 variable of the
+    unordered pair {i, j} (commutativity), created on first use in var."""
     var: dict[tuple[int, int, int], z3.ArithRef] = {}
+    fixed = fixed or {}
 
     def N(i, j, l):
         if i == 0:
             return int(j == l)
         if j == 0:
             return int(i == l)
+        if (i, j) in fixed:
+            return int(fixed[i, j] == l)
         if i > j:
             i, j = j, i
         if ub[i, j, l] == 0:
@@ -395,15 +436,28 @@ def _add_associativity(s: z3.Solver, guard: z3.BoolRef, N, k: int, deadline: flo
 
 
 def _enumerate_rings(s: z3.Solver, flags: dict[str, z3.BoolRef], N, var: dict, M: np.ndarray,
-                     deadline: float, max_solutions: int, res: SearchResult) -> None:
+                     deadline: float, max_solutions: int, res: SearchResult, linear=None) -> None:
     """Every model of s into res.solutions as a tensor F, blocking F and its images under
-    permutations of irreducibles with equal rows of M (up to 720 of them)."""
+    permutations of irreducibles with equal rows of M (up to 720 of them). With ``linear`` =
+    (rows, table), the group law of the 1-dimensional rows is fixed: the images are then
+    those under its automorphisms over N times permutations of the other rows."""
     k = len(M)
     classes: dict[tuple, list[int]] = {}
+    skip = set(linear[0]) if linear is not None else set()
     for i in range(1, k):
-        classes.setdefault(tuple(M[i]), []).append(i)
+        if i not in skip:
+            classes.setdefault(tuple(M[i]), []).append(i)
     groups = [g for g in classes.values() if len(g) > 1]
     n_perm = math.prod(math.factorial(len(g)) for g in groups)
+    lin_perms = None
+    if linear is not None:
+        from bootstrap.linear import linear_automorphisms
+
+        lin_perms = linear_automorphisms(M, *linear, limit=720)
+        if lin_perms is None:
+            n_perm = 10**9
+        else:
+            n_perm *= len(lin_perms)
     keys = sorted(var)
     for model in _models(s, flags, deadline, res, "fusion rings", FUSION_AXIOMS,
                          lambda names: f"no fusion ring is compatible with this branching ({names})"):
@@ -414,7 +468,7 @@ def _enumerate_rings(s: z3.Solver, flags: dict[str, z3.BoolRef], N, var: dict, M
                     x = N(i, j, l)
                     F[i, j, l] = x if isinstance(x, int) else model.eval(x, model_completion=True).as_long()
         res.solutions.append(F)
-        images = _images(F, groups) if n_perm <= 720 else [F]
+        images = _images(F, groups, lin_perms) if n_perm <= 720 else [F]
         for G in images:
             s.add(z3.Or([var[key] != int(G[key]) for key in keys]) if keys else z3.BoolVal(False))
         if len(res.solutions) >= max_solutions:
@@ -422,11 +476,13 @@ def _enumerate_rings(s: z3.Solver, flags: dict[str, z3.BoolRef], N, var: dict, M
             return
 
 
-def _images(F: np.ndarray, groups: list[list[int]]) -> list[np.ndarray]:
+def _images(F: np.ndarray, groups: list[list[int]], lin_perms=None) -> list[np.ndarray]:
     k = len(F)
     out, seen = [], set()
-    for perms in itertools.product(*(itertools.permutations(g) for g in groups)):
+    for base, perms in itertools.product(lin_perms or [None], itertools.product(*(itertools.permutations(g) for g in groups))):
         p = list(range(k))
+        for a, b in (base or {}).items():
+            p[a] = b
         for g, q in zip(groups, perms):
             for a, b in zip(g, q):
                 p[a] = b
