@@ -40,7 +40,7 @@ from bootstrap.constraints import (
 from bootstrap.data import SpectralData
 from bootstrap.naming import IsomorphismUndecided, Match, named_search, ring_isomorphism
 from bootstrap.solver import SearchResult, enumerate_branchings, enumerate_fusion_rings
-from bootstrap.linear import is_linear_branching
+from bootstrap.linear import group_ring_type, is_linear_branching
 
 from common.summary import group_label, html_summary
 from groupdb.characters import tensor_coefficients as _tensor_coefficients
@@ -381,18 +381,60 @@ def _named_candidates(data: SpectralData, order: int, candidates: list[Candidate
 
 def _note_unnamed(candidates: list[Candidate], unstored: dict[int, str]) -> None:
     """Say for each candidate no group names why none does — or which groups it may be, where
-    the ring isomorphism to a named group was left undecided (never "not group-like" then)."""
+    the ring isomorphism to a named group was left undecided (never "not group-like" then).
+
+    A named group is attached under one relabelling of Irr(N); another branching the data allow
+    may be the same group's ring with N's irreducibles matched otherwise. "Not group-like" is
+    said only where the fusion ring itself is no named group's: any group realising the
+    candidate reproduces the data, so the exhaustive named search has named it."""
+    named = {}
+    for c in candidates:
+        for m in c.groups:
+            named.setdefault((c.order, m.group.id), m.group)
     for c in candidates:
         if c.unmatched:
             c.note = "; ".join(filter(None, [c.note, _undecided_note(c.unmatched)]))
         if c.groups or c.unmatched:
             continue
-        if c.order in unstored:
+        same, undecided = _ring_only_matches(c, [G for (o, _), G in named.items() if o == c.order])
+        if same or undecided:
+            c.note = "; ".join(filter(None, [
+                f"its fusion ring is that of {', '.join(G.name for G in same)} (named with another branching): "
+                "the same group with N's irreducibles matched otherwise, if that embedding gives this "
+                "branching (not decided here)" if same else "",
+                f"may be the ring of {', '.join(G.name for G in undecided)}: the ring isomorphism was not decided"
+                if undecided else ""]))
+        elif c.order in unstored:
             c.note = f"no stored group of order {c.order} realises it, but {unstored[c.order]}"
         elif c.order <= coverage():
             c.note = f"not group-like: no group of order {c.order} realises it (the database is complete there)"
         else:
             c.note = f"not a group of order ≤ {coverage()} (beyond the database)"
+
+
+def _ring_only_matches(c: Candidate, groups: list) -> tuple[list, list]:
+    """(named groups whose representation ring is isomorphic to c's, those undecided), the
+    branching ignored: group rings by their abelian group, others by ring isomorphism."""
+    same, undecided = [], []
+    kind = group_ring_type(c.fusion)
+    ones = np.ones((len(c.fusion), 1), dtype=np.int64)
+    for G in groups:
+        F = tensor_coefficients(G)
+        if F.shape != c.fusion.shape:
+            continue
+        if kind is not None or group_ring_type(F) is not None:
+            if kind == group_ring_type(F):
+                same.append(G)
+            continue
+        if len(F) > MERGE_RANK:
+            undecided.append(G)
+            continue
+        try:
+            if ring_isomorphism(ones, c.fusion, ones, F, MERGE_NODES) is not None:
+                same.append(G)
+        except IsomorphismUndecided:
+            undecided.append(G)
+    return same, undecided
 
 
 def _undecided_note(matches: list[Match]) -> str:

@@ -346,6 +346,23 @@ def is_group_ring(F: np.ndarray) -> bool:
     return bool(F.max(initial=0) <= 1 and np.all(F.sum(axis=2) == 1))
 
 
+def group_ring_type(F: np.ndarray) -> tuple[int, ...] | None:
+    """The abelian group A whose group ring F is, as the sorted prime-power orders of a primary
+    basis (two group rings are isomorphic exactly when these agree); None if F is not one.
+
+    >>> F = np.zeros((4, 4, 4), dtype=np.int64)
+    >>> for a in range(4):
+    ...     for b in range(4):
+    ...         F[a, b, (a + b) % 4] = 1
+    >>> group_ring_type(F)
+    (4,)
+    """
+    if not is_group_ring(F):
+        return None
+    basis = group_basis(F.argmax(axis=2), 0)
+    return None if basis is None else tuple(sorted(basis[1]))
+
+
 def group_ring_values(F: np.ndarray):
     """The exact character table of the group ring F of an abelian group A (rows the basis
     elements a, columns the characters of A): χ_a(t) = Π_i ζ_{o_i}^{a_i t_i} in a primary

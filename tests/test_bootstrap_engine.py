@@ -213,3 +213,19 @@ def test_reciprocity_failure_reports_both_searches_as_not_run():
     js = r.to_json()
     assert js["named"] == {"status": "not run", "orders": [], "unstored": [], "beyond_coverage": []}
     assert js["abstract"] == {"status": "not run", "reason": "", "killed": []}
+
+
+def test_a_named_groups_ring_under_another_branching_is_never_called_not_group_like():
+    """C4 x C2 over C2 x C2: the abstract search finds C4 x C2's ring with branchings the named
+    search did not attach (it attaches a group under one relabelling of Irr(N)); those once read
+    'not group-like'. A candidate whose ring is no named group's still does."""
+    from groupdb.query import stored_branching
+    G, N = groupdb.load([8, 2]), groupdb.load([4, 2])
+    j = G.subgroups_isomorphic_to(N.id)[0].position
+    M = stored_branching(G, j, N)[0]
+    r = solve(parse_data({"subgroup": {"id": [4, 2]}, "ramp": (M.T @ M).tolist()}))
+    unnamed = [c for c in r.candidates if not c.groups]
+    assert unnamed, "the case needs abstract candidates without a named group"
+    names = {m.group.name for c in r.candidates for m in c.groups}
+    for c in unnamed:
+        assert "not group-like" not in c.note and any(n in c.note for n in names), c.note
