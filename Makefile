@@ -24,6 +24,8 @@ examples: $(STAMP)
 	-$(VENV)/bin/symboot identify data/models/s3_chain.json -o docs/examples/s3_chain
 	-$(VENV)/bin/symboot identify data/models/s3_chain_chiral.json -o docs/examples/s3_chain_chiral
 	-$(VENV)/bin/symboot identify data/models/d8_over_c4.json -o docs/examples/d8_over_c4
+	-$(VENV)/bin/symboot identify data/models/d8_over_c4_real.json -o docs/examples/d8_over_c4_real
+	-$(VENV)/bin/symboot identify data/models/q8_over_c4_real.json -o docs/examples/q8_over_c4_real
 	-$(VENV)/bin/symboot identify data/models/ashkin_teller_potts.json -o docs/examples/ashkin_teller_potts
 	-$(VENV)/bin/symboot identify data/models/ashkin_teller_potts_nnn.json -o docs/examples/ashkin_teller_potts_nnn
 
