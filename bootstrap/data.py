@@ -31,7 +31,7 @@ True
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -65,6 +65,16 @@ class SpectralData:
     def census_exact(self) -> bool:
         """Census rows are M itself up to row order."""
         return self.census_rows is not None and not self.census_distinct
+
+    def without_census(self) -> SpectralData:
+        """The same data with no census (its indicators go with it)."""
+        return replace(self, census_rows=None, census_distinct=False, census_indicators=None)
+
+    def census_subset(self, keep) -> SpectralData:
+        """The same data with only the census rows at positions ``keep`` (and their indicators)."""
+        nu = self.census_indicators
+        return replace(self, census_rows=self.census_rows[list(keep)],
+                       census_indicators=None if nu is None else tuple(nu[i] for i in keep))
 
     def to_json(self) -> dict:
         """The input-file form (:func:`parse_data` reads it back to equal data)."""

@@ -422,8 +422,9 @@ def _ring_only_matches(c: Candidate, groups: list) -> tuple[list, list]:
         F = tensor_coefficients(G)
         if F.shape != c.fusion.shape:
             continue
-        if kind is not None or group_ring_type(F) is not None:
-            if kind == group_ring_type(F):
+        other = group_ring_type(F)
+        if kind is not None or other is not None:
+            if kind == other:
                 same.append(G)
             continue
         if len(F) > MERGE_RANK:

@@ -281,7 +281,7 @@ def _solve_checked(data: SpectralData, run: "_Run") -> tuple[SpectralData, Resul
 def _ramp_or_census(data: SpectralData, res: Result, run: "_Run"):
     """Each datum alone; an answer from one stands (with a note) when the other explains
     nothing on its own — e.g. a ramp that violates reciprocity (a finite-size Thouless bump)."""
-    alone = {"ramp": _solve_checked(replace(data, census_rows=None, census_distinct=False, census_indicators=None), run),
+    alone = {"ramp": _solve_checked(data.without_census(), run),
              "census": _solve_checked(replace(data, ramp=None), run)}
     known = data.known
     verdicts = {k: verdict_line(r[1], known) for k, r in alone.items()}
@@ -310,10 +310,7 @@ def _without_composite_row(data: SpectralData, run: "_Run"):
     rows = data.census_rows.tolist()
     composite = sorted((r for r in rows if is_sum(r, [o for o in rows if o != r])), key=sum, reverse=True)
     for row in composite:
-        keep = [i for i, r in enumerate(rows) if r != row]
-        nu = data.census_indicators
-        reduced = replace(data, census_rows=np.array([rows[i] for i in keep], dtype=np.int64),
-                          census_indicators=None if nu is None else tuple(nu[i] for i in keep))
+        reduced = data.census_subset([i for i, r in enumerate(rows) if r != row])
         o, res, notes = _solve_checked(reduced, run)
         if res.groups:
             return o, res, notes + [
@@ -324,7 +321,8 @@ def _without_composite_row(data: SpectralData, run: "_Run"):
     return None
 
 
-def _finish(source, known, analysis, curves, data, res, notes, seconds, ramp=None, plateau=None) -> IdentifyResult:
+def _finish(source, known, analysis, curves, data, res, notes, seconds, ramp=None, plateau=None,
+            antiunitary=None) -> IdentifyResult:
     t0 = time.monotonic()
     matches = [m for c in res.candidates for m in c.groups]
     advice = []
@@ -336,7 +334,7 @@ def _finish(source, known, analysis, curves, data, res, notes, seconds, ramp=Non
     if analysis is not None:
         ramp, plateau = analysis.ramp, analysis.plateau
     return IdentifyResult(source, known, analysis, curves, data, res, advice, notes, verdict_line(res, known),
-                          seconds, ramp, plateau)
+                          seconds, ramp, plateau, antiunitary)
 
 
 def identify_analysis(analysis, known: KnownSubgroup, source: dict, *, max_order: int | None = None,
@@ -365,9 +363,7 @@ def identify_analysis(analysis, known: KnownSubgroup, source: dict, *, max_order
     if variants and why:
         notes.append(why)
     if not variants:
-        out = _finish(source, known, analysis, None, None, undecided(why), notes, seconds)
-        out.antiunitary = reading
-        return out
+        return _finish(source, known, analysis, None, None, undecided(why), notes, seconds, antiunitary=reading)
     t0 = time.monotonic()
     run = _Run(time_limit, _index_cap(known, max_order), say)
     runs = [(eps, *_solve_checked(d, run)) for eps, d in variants]
@@ -379,9 +375,7 @@ def identify_analysis(analysis, known: KnownSubgroup, source: dict, *, max_order
         more = more + [f"time reversal commuting with G declared, both squares tried — {named}; the verdict is "
                        "the union"]
         res = union([r for _, _, r, _ in runs])
-    out = _finish(source, known, analysis, None, data, res, notes + more, seconds)
-    out.antiunitary = reading
-    return out
+    return _finish(source, known, analysis, None, data, res, notes + more, seconds, antiunitary=reading)
 
 
 def identify_matrices(hamiltonians, generators, orders=None, *, source: dict | None = None,
