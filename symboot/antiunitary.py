@@ -14,7 +14,13 @@ What the sector spectra say of an anti-unitary T, and how the integer data are r
   real matrices), the classes also fix the Frobenius–Schur indicators of the census rows
   (:func:`ed.symclass.sector_indicator_sets`); T² = ±1 are both tried and the verdict is the
   union of what they give. Undeclared, the indicators are not used: for a T that does not
-  commute with G the Wigner type is not the indicator's.
+  commute with G the Wigner type is not the indicator's;
+* undeclared, with an anti-unitary detected (a sector decided GOE) and no Kramers sector, the
+  groups named from the data are the *magnetic* group M of all symmetries, as if each were
+  unitary (paper example IV): :func:`magnetic_fits` reads each as M = G ∪ aG over each sign
+  character of M trivial on N (:mod:`bootstrap.magnetic`), or with an anti-unitary
+  commuting with M, or none, and keeps the readings whose predicted block classes every
+  sector's statistics allow. The verdict then names the unitary halves G.
 """
 from __future__ import annotations
 
@@ -41,17 +47,42 @@ class AntiunitaryReading:
     kramers: list[bool]
     time_reversal: bool = False
     squares: list[int] = field(default_factory=list)
+    #: the readings of the named groups as magnetic groups that the classes allow
+    #: (:func:`magnetic_fits`); ``None`` where that reading did not run
+    magnetic: list | None = None
+    magnetic_note: str = ""
 
     @property
     def detected(self) -> bool:
         """An anti-unitary maps some sector to itself: a GOE or GSE class, decided."""
-        return any(c.unique and c.best in ("GOE", "GSE") for c in self.classes) or any(self.kramers)
+        return any(c.unique and c.candidates[0] in ("GOE", "GSE") for c in self.classes) or any(self.kramers)
 
     def to_json(self) -> dict:
-        return {"degenerate_pairs": [list(p) for p in self.degenerate_pairs],
-                "sector_classes": [c.label for c in self.classes],
-                "class_confidence": [round(float(c.confidence), 4) for c in self.classes],
-                "kramers": list(self.kramers), "time_reversal": self.time_reversal, "squares": self.squares}
+        out = {"degenerate_pairs": [list(p) for p in self.degenerate_pairs],
+               "sector_classes": [c.label for c in self.classes],
+               "class_confidence": [round(float(c.confidence), 4) for c in self.classes],
+               "kramers": list(self.kramers), "time_reversal": self.time_reversal, "squares": self.squares}
+        if self.magnetic is not None:
+            fits = [f for f in self.magnetic if f.reading.kind == "coset"]
+            out.update({"pairs": [list(p) for p in sorted({p for f in fits for p in f.pairs})],
+                        "magnetic_groups": [list(g) for g in sorted({f.reading.group.id for f in fits})],
+                        "types": [list(f.reading.types) for f in self.magnetic],
+                        "readings": [f.to_json() for f in self.magnetic]})
+        return out
+
+    @property
+    def magnetic_changes_groups(self) -> bool:
+        """Some reading the classes allow has a unitary half that is not the named group: the
+        verdict then names the unitary halves (else it stays the named groups', unchanged)."""
+        return self.magnetic is not None and any(f.reading.kind == "coset" for f in self.magnetic)
+
+    @property
+    def unitary_groups(self) -> list[tuple[int, int]] | None:
+        """The unitary groups G the magnetic readings name (``None`` where they did not run;
+        a reading whose unitary half groupdb does not store names none)."""
+        if self.magnetic is None:
+            return None
+        return sorted({f.unitary_id for f in self.magnetic if f.unitary_id is not None})
 
     def notes(self) -> list[str]:
         out = [f"sector classes from the level statistics: {', '.join(c.label for c in self.classes)}"]
@@ -65,6 +96,104 @@ class AntiunitaryReading:
                 out.append("how the anti-unitary acts on G is not declared (--time-reversal: it commutes with G), "
                            "so the Frobenius–Schur indicators the classes imply are not used")
         return out
+
+
+@dataclass
+class MagneticFit:
+    """A reading of a named group as a magnetic group (:class:`bootstrap.magnetic.MagneticReading`)
+    that the sector classes allow, with where it puts the anti-unitary pairings."""
+
+    reading: object
+    branching: object  # the named group's rows over N, sectors in input order
+    glued: list[list[int]]  # per GUE block of type c: the sectors it spans (input order)
+
+    @property
+    def unitary_id(self) -> tuple[int, int] | None:
+        r = self.reading
+        if r.kind != "coset":
+            return r.group.id
+        return tuple(r.unitary.id) if r.unitary is not None else None
+
+    @property
+    def pairs(self) -> list[tuple[int, int]]:
+        """Sector pairs an anti-unitary maps onto each other where that is fixed by the data: a
+        glued block over two sectors (over more, which halves are unitary orbits is not read)."""
+        return [tuple(g) for g in self.glued if len(g) == 2]
+
+    def describe(self) -> str:
+        r = self.reading
+        M = f"{r.group.name} [{r.group.id[0]},{r.group.id[1]}]"
+        if r.kind == "none":
+            return f"{M}, every symmetry unitary"
+        if r.kind == "automorphism":
+            return f"{M} unitary, with an anti-unitary mapping each of its sector orbits to itself"
+        G = (f"{_name(r.unitary.id)} [{r.unitary.id[0]},{r.unitary.id[1]}]" if r.unitary is not None
+             else f"a subgroup of order {r.unitary_order} groupdb does not store")
+        glued = "; ".join("sectors " + ", ".join(str(i + 1) for i in g) for g in self.glued)
+        return (f"unitary G = {G}, index 2 in the magnetic group M = {M}"
+                + (f"; the anti-unitary glues {glued}" if glued else ""))
+
+    def to_json(self) -> dict:
+        r = self.reading
+        return {"kind": r.kind, "magnetic": list(r.group.id),
+                "unitary": list(self.unitary_id) if self.unitary_id else None,
+                "unitary_order": r.unitary_order, "types": list(r.types), "glued": self.glued,
+                "pairs": [list(p) for p in self.pairs]}
+
+
+def _name(gid) -> str:
+    import groupdb
+
+    return groupdb.load(tuple(gid)).name
+
+
+def magnetic_fits(reading: AntiunitaryReading, result, data: SpectralData) -> tuple[list[MagneticFit], str]:
+    """Every reading of the named groups of ``result`` (:class:`bootstrap.engine.Result`) as a
+    magnetic group (:mod:`bootstrap.magnetic`) whose predicted block classes the sectors'
+    classes allow, and a note. A sector holding one block must have that block's class among
+    its candidates; one holding k ≥ 2 blocks of one class must show the ``<r~>`` of k
+    superposed blocks (:func:`ed.extract.superposition_r`); mixed ones are not tested. With
+    no reading allowed, every reading is kept and the note says so (never a silent pick)."""
+    from bootstrap.magnetic import automorphism_reading, block_options, magnetic_readings
+
+    out, every = [], []
+    for c in result.candidates:
+        for m in c.groups:
+            options = magnetic_readings(m.group, m.branching)
+            if data.ramp is None:  # such an anti-unitary doubles the ramp of every GOE block
+                options.append(automorphism_reading(m.group, m.branching))
+            for r in options:
+                sectors = range(m.branching.shape[1])
+                glued = [[mu for mu in range(m.branching.shape[1]) if any(m.branching[i, mu] for i in b[0])]
+                         for b in r.blocks if r.kind != "none" and b[1] == "GUE"]
+                fit = MagneticFit(r, m.branching, glued)
+                every.append(fit)
+                if all(any(_allows(reading.classes[mu], blocks) for blocks in block_options(r, m.branching, mu))
+                       for mu in sectors):
+                    out.append(fit)
+    if not out:
+        return every, ("the sector classes fit no reading of the named groups as magnetic groups; every reading "
+                       "is kept")
+    dropped = len(every) - len(out)
+    return out, (f"{dropped} of {len(every)} readings of the named groups as magnetic groups excluded by the sector "
+                 "classes" if dropped else "")
+
+
+def _allows(cls, blocks) -> bool:
+    import numpy as np
+
+    from ed.extract import superposition_r
+    from ed.symclass import BETA
+
+    if not blocks or not cls.n_ratios:
+        return True
+    kinds = {b[1] for b in blocks}
+    if len(blocks) == 1:
+        return blocks[0][1] in cls.candidates
+    if len(kinds) > 1:
+        return True
+    se = np.hypot(np.hypot(cls.r_err, 0.004), 0.005)  # the classes' systematic floor, the table's error
+    return abs(cls.r_mean - superposition_r(BETA[kinds.pop()], len(blocks))) <= cls.z_max * se
 
 
 def read_antiunitary(spectra, time_reversal: bool = False) -> AntiunitaryReading:
@@ -132,3 +261,25 @@ def _array(rows):
     import numpy as np
 
     return np.array(rows, dtype=np.int64)
+
+
+def magnetic_verdict(reading: AntiunitaryReading, known) -> str:
+    """The one-line answer when the named groups were read as magnetic groups: the unitary
+    groups G, and how the anti-unitary enters."""
+    fits = reading.magnetic
+    ids = reading.unitary_groups
+    labels = [f"{_name(g)} [{g[0]},{g[1]}]" for g in ids]
+    unstored = sorted({f.reading.unitary_order for f in fits if f.unitary_id is None})
+    if unstored:
+        labels.append("a subgroup of order " + ", ".join(map(str, unstored)) + " groupdb does not store")
+    kinds = {f.reading.kind for f in fits}
+    anti = ("with an anti-unitary symmetry" if "none" not in kinds
+            else "with or without an anti-unitary symmetry")
+    if "coset" in kinds:
+        Ms = sorted({f.reading.group.id for f in fits if f.reading.kind == "coset"})
+        anti += " (magnetic group " + ", ".join(f"{_name(g)} [{g[0]},{g[1]}]" for g in Ms) + ")"
+    if len(labels) == 1 and ids and ids[0][0] == known.order:
+        return f"G = N = {labels[0]}: no hidden unitary symmetry, {anti}"
+    if len(labels) == 1:
+        return f"G = {labels[0]} (unitary), unique, {anti}"
+    return "unitary G one of " + ", ".join(labels) + f", {anti}"

@@ -86,11 +86,15 @@ class IdentifyResult:
 
     @property
     def groups(self) -> list[tuple[int, int]]:
-        return self.solution.groups
+        """The unitary hidden groups: the named groups, or where they were read as magnetic
+        groups (:func:`symboot.antiunitary.magnetic_fits`) their unitary halves."""
+        au = self.antiunitary
+        return au.unitary_groups if au is not None and au.magnetic_changes_groups else self.solution.groups
 
     def group_names(self) -> list[str]:
-        names = {m.group.id: m.group.name for c in self.solution.candidates for m in c.groups}
-        return [names[g] for g in self.groups]
+        import groupdb
+
+        return [groupdb.load(g).name for g in self.groups]
 
     def __repr__(self) -> str:
         return (f"IdentifyResult(verdict={self.verdict!r}, groups=[{', '.join(self.solution.group_labels())}], "
@@ -333,7 +337,13 @@ def _finish(source, known, analysis, curves, data, res, notes, seconds, ramp=Non
         seconds["advice"] = time.monotonic() - t0
     if analysis is not None:
         ramp, plateau = analysis.ramp, analysis.plateau
-    return IdentifyResult(source, known, analysis, curves, data, res, advice, notes, verdict_line(res, known),
+    verdict = verdict_line(res, known)
+    if antiunitary is not None and antiunitary.magnetic_changes_groups:
+        from symboot.antiunitary import magnetic_verdict
+
+        tail = verdict[verdict.index(" (incomplete"):] if " (incomplete" in verdict else ""
+        verdict = magnetic_verdict(antiunitary, known) + tail
+    return IdentifyResult(source, known, analysis, curves, data, res, advice, notes, verdict,
                           seconds, ramp, plateau, antiunitary)
 
 
@@ -347,7 +357,7 @@ def identify_analysis(analysis, known: KnownSubgroup, source: dict, *, max_order
     acts by real matrices); the sector classes then fix Frobenius–Schur indicators
     (:mod:`symboot.antiunitary`). Kramers sectors are read as such either way.
     """
-    from symboot.antiunitary import read_antiunitary, readings
+    from symboot.antiunitary import magnetic_fits, read_antiunitary, readings
 
     seconds = dict(seconds or {})
     if known.rank != len(analysis.spectra.dims):
@@ -375,6 +385,9 @@ def identify_analysis(analysis, known: KnownSubgroup, source: dict, *, max_order
         more = more + [f"time reversal commuting with G declared, both squares tried — {named}; the verdict is "
                        "the union"]
         res = union([r for _, _, r, _ in runs])
+    if not time_reversal and reading.detected and not any(reading.kramers) and res.groups:
+        reading.magnetic, why = magnetic_fits(reading, res, data)
+        more = more + [f.describe() for f in reading.magnetic] + ([why] if why else [])
     return _finish(source, known, analysis, None, data, res, notes + more, seconds, antiunitary=reading)
 
 

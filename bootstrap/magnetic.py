@@ -1,0 +1,140 @@
+"""Magnetic groups: which half of a group the data name is unitary (SPEC §6, paper example IV).
+
+Sector spectra cannot tell a unitary pairing of N's sectors from an anti-unitary one: both
+make the spectra coincide. What the integer data (census rows, the plateau, the ramp counted
+in GUE units) name is then the group M of *all* symmetries, as if each were unitary. An
+anti-unitary symmetry a makes M = G ∪ aG magnetic, with a unitary half G ⊃ N of index 2, the
+kernel of a sign character ε of M trivial on N. Each irreducible λ of M then belongs to one
+block of G's corepresentation theory, of Wigner type
+
+* ``"a"``: λ ≠ λ ⊗ ε — λ and λ ⊗ ε restrict to one irreducible ρ of G that a maps to itself:
+  one GOE block (the data count it twice, as GOE's ramp is twice GUE's);
+* ``"c"``: λ = λ ⊗ ε — λ restricts to ρ + ρ^a with ρ^a ≠ ρ, glued by a into one GUE block
+  spread over the sectors of both;
+
+and with no anti-unitary at all every block is GUE, one per irreducible. An anti-unitary
+that maps each of M's own sector orbits to itself is the third reading
+(:func:`automorphism_reading`): M is then unitary, and not magnetic in the data. Type b (GSE, Kramers doubling) changes the census itself and is read before this
+(:func:`ed.symclass.kramers_halved`). :func:`magnetic_readings` lists these readings of
+one named group; :mod:`symboot.antiunitary` keeps those the sectors' classes allow.
+
+Examples
+--------
+S3 x S3 over N = C3 x C3 (the quantum torus chain's data at θ = π/6) has three sign
+characters trivial on N, with kernels (C3 x C3) : C2 [18,4] and twice C3 x S3 [18,3]; the
+4-dim irreducible is of type c in each:
+
+>>> import groupdb
+>>> from groupdb.characters import branching
+>>> M, N = groupdb.load((36, 10)), groupdb.load((9, 2))
+>>> sub = M.subgroups_isomorphic_to(N.id)[0]
+>>> rs = magnetic_readings(M, branching(M, sub, N))
+>>> [(r.kind, r.unitary.id if r.unitary else None, "".join(t or "-" for t in r.types)) for r in rs]
+[('none', None, '---------'), ('coset', (18, 4), 'aaaaaaaac'), ('coset', (18, 3), 'aaaaccaac'), ('coset', (18, 3), 'aaaaaaccc')]
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+
+from groupdb.characters import tensor_coefficients
+from groupdb.group import Group, SubgroupClass
+
+@dataclass(frozen=True)
+class MagneticReading:
+    """One reading of a group M named from the data: its unitary half and the blocks.
+
+    Attributes
+    ----------
+    group : M, every symmetry counted as unitary.
+    kind : ``"none"`` (no anti-unitary: G = M, every block GUE), ``"commuting"`` (an
+        anti-unitary commuting with G = M, :func:`commuting_reading`) or ``"coset"`` (the
+        anti-unitaries are the coset M \ G, G the kernel of ``sign``).
+    sign : row of M's sign character ε whose kernel is the unitary half; ``None``: no
+        anti-unitary, G = M.
+    unitary : the subgroup class of M that is G (``None`` with ``sign=None``, or where
+        groupdb does not store it: then only its order |M|/2 is known).
+    types : per irreducible of M, its Wigner type ``"a"``/``"c"`` (``None`` without an anti-unitary).
+    blocks : the independent spectral blocks: tuples of M's irreducibles (``(λ, λ⊗ε)`` or
+        ``(λ,)``) with the class of each, GOE or GUE.
+    """
+
+    group: Group
+    kind: str
+    sign: int | None
+    unitary: SubgroupClass | None
+    types: tuple
+    blocks: tuple[tuple[tuple[int, ...], str], ...]
+    glue: tuple[tuple[int, int], ...] = ()  # pairs that may be glued instead (:func:`automorphism_reading`)
+
+    @property
+    def unitary_order(self) -> int:
+        return self.group.order // 2 if self.kind == "coset" else self.group.order
+
+
+def sign_characters(G: Group, M: np.ndarray) -> list[int]:
+    """Rows of G's non-trivial characters of order 2 that are trivial on N (branching ``M``,
+    rows G's irreducibles in table order): the kernels are the index-2 subgroups ⊇ N."""
+    F = tensor_coefficients(G)
+    return [i for i, d in enumerate(G.degrees)
+            if i and d == 1 and F[i, i, 0] == 1 and np.array_equal(M[i], M[0])]
+
+
+def kernel(G: Group, sign: int) -> SubgroupClass | None:
+    """The stored subgroup class that is the kernel of the linear character ``sign``."""
+    chi = G.table
+    ones = {c for c in range(G.nclasses) if chi.value(sign, c) == chi.value(0, c)}
+    return next((s for s in G.subgroups if s.order * 2 == G.order and s.normal and set(s.class_fusion) == ones),
+                None)
+
+
+def magnetic_readings(G: Group, M: np.ndarray) -> list[MagneticReading]:
+    """Every reading of G (branching ``M`` over N) as a magnetic group: no anti-unitary, then
+    one per sign character trivial on N (:func:`sign_characters`), in row order."""
+    k = len(G.degrees)
+    out = [MagneticReading(G, "none", None, None, (None,) * k, tuple(((i,), "GUE") for i in range(k)))]
+    F = tensor_coefficients(G)
+    for s in sign_characters(G, M):
+        partner = [int(np.flatnonzero(F[i, s])[0]) for i in range(k)]  # λ ⊗ ε, irreducible as ε is linear
+        types = tuple("c" if partner[i] == i else "a" for i in range(k))
+        blocks = tuple(((i,), "GUE") if partner[i] == i else ((i, partner[i]), "GOE")
+                       for i in range(k) if partner[i] >= i)
+        out.append(MagneticReading(G, "coset", s, kernel(G, s), types, blocks))
+    return out
+
+
+
+
+
+def automorphism_reading(G: Group, M: np.ndarray) -> MagneticReading:
+    """The reading of G with an anti-unitary a that maps every one of G's sector orbits to
+    itself: a G a⁻¹ = G, acting on Irr(G) as ρ ↦ conj(ρ ∘ α) for some automorphism α (α = 1:
+    a commutes with G). Which α is not read from the data, so each irreducible ρ is of type
+    a (one GOE block) or, where another irreducible of its degree has ρ's restriction to N,
+    possibly glued with it into one GUE block (type c; ``types`` says ``"a|c"``;
+    ``glue`` lists the pairs). Type b (Kramers doubling) is read before this.
+
+    Only a census or a plateau can carry this reading: a doubles every type-a block's ramp,
+    which the data's ramp (counted with G's rows) would show."""
+    k = len(G.degrees)
+    glue = tuple((i, j) for i in range(k) for j in range(i + 1, k)
+                 if G.degrees[i] == G.degrees[j] and np.array_equal(M[i], M[j]))
+    glued = {i for p in glue for i in p}
+    types = tuple("a|c" if i in glued else "a" for i in range(k))
+    return MagneticReading(G, "automorphism", None, None, types, tuple(((i,), "GOE") for i in range(k)), glue)
+
+
+def block_options(reading: MagneticReading, M: np.ndarray, mu: int) -> list[list[tuple[tuple[int, ...], str]]]:
+    """The block configurations the reading allows in sector ``mu`` (column of ``M``): one,
+    or with ``glue`` every way of gluing pairs of the irreducibles present."""
+    present = [b for b in reading.blocks if any(M[i, mu] > 0 for i in b[0])]
+    pairs = [p for p in reading.glue if M[p[0], mu] > 0]
+    out = [present]
+    for r in range(1, min(len(pairs), 3) + 1):  # a sector holds few glueable pairs; 3 bounds the work
+        for chosen in combinations(pairs, r):
+            used = [i for p in chosen for i in p]
+            if len(set(used)) == len(used):
+                out.append([b for b in present if b[0][0] not in used] + [(p, "GUE") for p in chosen])
+    return out
