@@ -51,7 +51,7 @@ class MagneticReading:
     group : M, every symmetry counted as unitary.
     kind : ``"none"`` (no anti-unitary: G = M, every block GUE), ``"commuting"`` (an
         anti-unitary commuting with G = M, :func:`commuting_reading`) or ``"coset"`` (the
-        anti-unitaries are the coset M \ G, G the kernel of ``sign``).
+        anti-unitaries are the coset M - G, G the kernel of ``sign``).
     sign : row of M's sign character ε whose kernel is the unitary half; ``None``: no
         anti-unitary, G = M.
     unitary : the subgroup class of M that is G (``None`` with ``sign=None``, or where

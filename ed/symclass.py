@@ -58,7 +58,7 @@ from .levelstats import R_MEAN, gap_ratios
 
 __all__ = ["CLASSES", "BETA", "ATAS_C", "SymmetryClass", "ratio_pdf", "ratio_mean", "level_multiplicity",
            "distinct_levels", "block_class", "forced_degeneracies", "kramers_sectors", "sector_classes", "ALL_INDICATORS",
-           "kramers_gse", "sector_indicator_sets", "kramers_halved"]
+           "kramers_gse", "sector_indicator_sets", "kramers_halved", "antiunitary_sector_map"]
 
 #: the four classes, in order of increasing level repulsion
 CLASSES = ("Poisson", "GOE", "GUE", "GSE")
@@ -528,3 +528,63 @@ def kramers_halved(rows, kramers) -> list[list[int]] | None:
         if half not in out:
             out.append(half)
     return out
+
+
+def antiunitary_sector_map(A, dec, tol: float = 1e-6) -> tuple[list[int], list[int]]:
+    """Where a given anti-unitary ``T = A K`` sends each sector, and its square there.
+
+    Parameters
+    ----------
+    A : unitary part of ``T`` (checked by :func:`ed.validate.check_antiunitary`).
+    dec : :class:`ed.sectors.SectorDecomposition` of N.
+
+    Returns
+    -------
+    (tau, squares) : ``tau[mu]`` the sector ``T`` maps sector ``mu`` onto; ``squares[mu]``
+        ``+1`` or ``-1``, ``T^2 = A conj(A)`` on sector ``mu``.
+
+    Raises ``SymbootInputError`` when ``T`` spreads a sector over several (it does not
+    normalise N) or when ``T^2`` is not ``+1`` or ``-1`` on a sector.
+
+    Examples
+    --------
+    Complex conjugation on C3's regular representation (a cyclic shift, real) maps
+    charge q to -q:
+
+    >>> import numpy as np
+    >>> from ed.sectors import abelian_sectors
+    >>> P = np.roll(np.eye(3), 1, axis=0)
+    >>> antiunitary_sector_map(np.eye(3), abelian_sectors([P], [3]))
+    ([0, 2, 1], [1, 1, 1])
+    """
+    import scipy.sparse as sp
+
+    from common.errors import SymbootInputError
+
+    A = sp.csr_matrix(A)
+    X = (A @ A.conj()).tocsr()
+    tau, squares = [], []
+    for mu, s in enumerate(dec.sectors):
+        V = sp.csr_matrix(s.basis)
+        W = A @ V.conj()
+        weight = [float((np.abs((sp.csr_matrix(o.basis).conj().T @ W).toarray()) ** 2).sum()) / s.dim
+                  for o in dec.sectors]
+        hit = [nu for nu, w in enumerate(weight) if w > tol]
+        # a non-abelian sector's basis spans one component of the isotypic space, which T need
+        # not map onto the same component: there only the one sector it reaches is checked
+        whole = s.irrep_dim == 1
+        if len(hit) != 1 or (whole and abs(weight[hit[0]] - 1) > tol) or dec.sectors[hit[0]].dim != s.dim:
+            raise SymbootInputError(f"the anti-unitary does not map sector {dec.labels[mu]} onto one sector "
+                                    f"(weights {', '.join(f'{w:.3g}' for w in weight)}): it does not normalise N")
+        XV = (X @ V).tocsr()
+        eps = next((e for e in (1, -1) if _sparse_max(XV - e * V) <= 1e-8), None)
+        if eps is None:
+            raise SymbootInputError(f"the anti-unitary's square A conj(A) is not +1 or -1 on sector {dec.labels[mu]}")
+        tau.append(hit[0])
+        squares.append(eps)
+    return tau, squares
+
+
+def _sparse_max(m) -> float:
+    m = m.tocsr()
+    return float(abs(m).max()) if m.nnz else 0.0

@@ -24,7 +24,7 @@ import scipy.sparse as sp
 
 from common.errors import SymbootInputError
 
-__all__ = ["as_sparse", "check_hamiltonian", "check_generator", "check_commuting", "find_order",
+__all__ = ["as_sparse", "check_hamiltonian", "check_generator", "check_antiunitary", "check_commuting", "find_order",
            "check_array", "check_matrix", "read_arrays"]
 
 #: relative tolerance of all exact-symmetry checks (dense LAPACK level is ~1e-13)
@@ -267,15 +267,7 @@ def check_generator(U, name: str = "generator", order: int | None = None,
     if order is not None and (isinstance(order, bool) or not isinstance(order, (int, np.integer)) or order < 1):
         raise SymbootInputError(f"{name}: the declared order must be a positive integer, got {order!r}")
     U = as_sparse(U, name)
-    D = U.shape[0]
-    mono = monomial_form(U)
-    if mono is not None:  # a permutation times phases: unitary iff every |phase| = 1
-        err = float(np.abs(np.abs(mono[1]) ** 2 - 1).max())
-    else:
-        prod = (U @ U.conj().T).tocsr() - sp.identity(D, format="csr")
-        err = float(abs(prod).max()) if prod.nnz else 0.0
-    if err > TOL:
-        raise SymbootInputError(f"{name} is not unitary: max |U U^dagger - 1| = {err:.3g}")
+    mono = _check_unitary(U, name)
     limit = max_order if order is None else order
     n = _monomial_order(*mono, limit) if mono is not None else find_order(U, max_order=limit)
     if order is not None:
@@ -285,6 +277,50 @@ def check_generator(U, name: str = "generator", order: int | None = None,
     elif n is None:
         raise SymbootInputError(f"{name} has no finite order <= {max_order} (U^n != 1)")
     return U, n
+
+
+def _check_unitary(U: sp.csr_matrix, name: str):
+    """Raise unless ``U U^dagger = 1`` to ``TOL``; return :func:`monomial_form` of ``U``."""
+    mono = monomial_form(U)
+    if mono is not None:  # a permutation times phases: unitary iff every |phase| = 1
+        err = float(np.abs(np.abs(mono[1]) ** 2 - 1).max())
+    else:
+        prod = (U @ U.conj().T).tocsr() - sp.identity(U.shape[0], format="csr")
+        err = float(abs(prod).max()) if prod.nnz else 0.0
+    if err > TOL:
+        raise SymbootInputError(f"{name} is not unitary: max |U U^dagger - 1| = {err:.3g}")
+    return mono
+
+
+def check_antiunitary(A, hamiltonians, name: str = "anti-unitary") -> sp.csr_matrix:
+    """Check the unitary part ``A`` of an anti-unitary ``T = A K`` (``K`` complex conjugation
+    in the given basis): unitary, and ``T H = H T``, i.e. ``A conj(H) = H A``, for every
+    Hamiltonian. Its square ``T^2 = A conj(A)`` is checked per sector
+    (:func:`ed.symclass.antiunitary_sector_map`). Returns ``A`` as CSR.
+
+    >>> import numpy as np
+    >>> H = np.array([[1.0, 0.5], [0.5, -1.0]])
+    >>> check_antiunitary(np.eye(2), [H]).shape
+    (2, 2)
+    >>> try:
+    ...     check_antiunitary(np.eye(2), [H + 0.3j * np.array([[0, 1], [-1, 0]])])
+    ... except ValueError as e:
+    ...     print(str(e).split(":")[0])
+    anti-unitary does not commute with Hamiltonian 1
+    """
+    A = as_sparse(A, name)
+    _check_unitary(A, name)
+    for i, H in enumerate(hamiltonians):
+        H = sp.csr_matrix(H)
+        if H.shape != A.shape:
+            raise SymbootInputError(f"{name} is {A.shape[0]} x {A.shape[1]} but Hamiltonian {i + 1} is "
+                                    f"{H.shape[0]} x {H.shape[1]}")
+        c = (A @ H.conj() - H @ A).tocsr()
+        err = float(abs(c).max()) if c.nnz else 0.0
+        if err > TOL * _scale(H):
+            raise SymbootInputError(f"{name} does not commute with Hamiltonian {i + 1}: "
+                                    f"max |A conj(H) - H A| = {err:.3g}")
+    return A
 
 
 def check_commuting(A: sp.csr_matrix, B: sp.csr_matrix, what: str) -> None:

@@ -51,20 +51,28 @@ class AntiunitaryReading:
     #: (:func:`magnetic_fits`); ``None`` where that reading did not run
     magnetic: list | None = None
     magnetic_note: str = ""
+    #: a given anti-unitary (``--antiunitary``): the sector each sector is mapped onto, T² per sector
+    given_map: list[int] | None = None
+    given_squares: list[int] | None = None
 
     @property
     def detected(self) -> bool:
         """An anti-unitary maps some sector to itself: a GOE or GSE class, decided."""
-        return any(c.unique and c.candidates[0] in ("GOE", "GSE") for c in self.classes) or any(self.kramers)
+        return (any(c.unique and c.candidates[0] in ("GOE", "GSE") for c in self.classes) or any(self.kramers)
+                or self.given_map is not None)
 
     def to_json(self) -> dict:
         out = {"degenerate_pairs": [list(p) for p in self.degenerate_pairs],
                "sector_classes": [c.label for c in self.classes],
                "class_confidence": [round(float(c.confidence), 4) for c in self.classes],
                "kramers": list(self.kramers), "time_reversal": self.time_reversal, "squares": self.squares}
+        if self.given_map is not None:
+            out.update({"given": True, "given_map": self.given_map, "given_squares": self.given_squares})
         if self.magnetic is not None:
             fits = [f for f in self.magnetic if f.reading.kind == "coset"]
-            out.update({"pairs": [list(p) for p in sorted({p for f in fits for p in f.pairs})],
+            pairs = (sorted({(m, t) for m, t in enumerate(self.given_map) if m < t}) if self.given_map is not None
+                     else sorted({p for f in fits for p in f.pairs}))
+            out.update({"pairs": [list(p) for p in pairs],
                         "magnetic_groups": [list(g) for g in sorted({f.reading.group.id for f in fits})],
                         "types": [list(f.reading.types) for f in self.magnetic],
                         "readings": [f.to_json() for f in self.magnetic]})
@@ -120,8 +128,10 @@ class MagneticFit:
         glued block over two sectors (over more, which halves are unitary orbits is not read)."""
         return [tuple(g) for g in self.glued if len(g) == 2]
 
-    def describe(self) -> str:
+    def describe(self, labels: list[str] | None = None) -> str:
+        """In words, with the sectors named by ``labels`` (default: their 1-based numbers)."""
         r = self.reading
+        name = (lambda i: labels[i]) if labels else (lambda i: str(i + 1))
         M = f"{r.group.name} [{r.group.id[0]},{r.group.id[1]}]"
         if r.kind == "none":
             return f"{M}, every symmetry unitary"
@@ -129,9 +139,9 @@ class MagneticFit:
             return f"{M} unitary, with an anti-unitary mapping each of its sector orbits to itself"
         G = (f"{_name(r.unitary.id)} [{r.unitary.id[0]},{r.unitary.id[1]}]" if r.unitary is not None
              else f"a subgroup of order {r.unitary_order} groupdb does not store")
-        glued = "; ".join("sectors " + ", ".join(str(i + 1) for i in g) for g in self.glued)
+        glued = "; ".join(" ↔ ".join(map(name, g)) for g in self.glued)
         return (f"unitary G = {G}, index 2 in the magnetic group M = {M}"
-                + (f"; the anti-unitary glues {glued}" if glued else ""))
+                + (f"; the anti-unitary glues {glued} (each into one GUE block)" if glued else ""))
 
     def to_json(self) -> dict:
         r = self.reading
@@ -162,6 +172,8 @@ def magnetic_fits(reading: AntiunitaryReading, result, data: SpectralData) -> tu
             options = magnetic_readings(m.group, m.branching)
             if data.ramp is None:  # such an anti-unitary doubles the ramp of every GOE block
                 options.append(automorphism_reading(m.group, m.branching))
+            if reading.given_map is not None:
+                options = [r for r in options if _respects(r, m.branching, reading.given_map)]
             for r in options:
                 sectors = range(m.branching.shape[1])
                 glued = [[mu for mu in range(m.branching.shape[1]) if any(m.branching[i, mu] for i in b[0])]
@@ -177,6 +189,21 @@ def magnetic_fits(reading: AntiunitaryReading, result, data: SpectralData) -> tu
     dropped = len(every) - len(out)
     return out, (f"{dropped} of {len(every)} readings of the named groups as magnetic groups excluded by the sector "
                  "classes" if dropped else "")
+
+
+def _respects(r, M, tau) -> bool:
+    """A reading is consistent with a given anti-unitary's sector map ``tau``: there is one, it
+    maps every block's sectors onto themselves (one irreducible of G, or a glued pair), and a
+    glued pair over two sectors is swapped by it."""
+    if r.kind == "none":
+        return False
+    for irreps, cls in r.blocks:
+        S = {mu for mu in range(M.shape[1]) if any(M[i, mu] for i in irreps)}
+        if {tau[mu] for mu in S} != S:
+            return False
+        if r.kind == "coset" and cls == "GUE" and len(S) == 2 and any(tau[mu] == mu for mu in S):
+            return False
+    return True
 
 
 def _allows(cls, blocks) -> bool:
@@ -196,14 +223,16 @@ def _allows(cls, blocks) -> bool:
     return abs(cls.r_mean - superposition_r(BETA[kinds.pop()], len(blocks))) <= cls.z_max * se
 
 
-def read_antiunitary(spectra, time_reversal: bool = False) -> AntiunitaryReading:
+def read_antiunitary(spectra, time_reversal: bool = False, given=None) -> AntiunitaryReading:
     """The classes, coinciding sectors and Kramers sectors of sector spectra
-    (:class:`ed.spectra.SectorSpectra`)."""
+    (:class:`ed.spectra.SectorSpectra`); ``given``: ``(tau, squares)`` of a given anti-unitary."""
     from ed.symclass import forced_degeneracies, kramers_gse, sector_classes
 
     classes = sector_classes(spectra)
-    return AntiunitaryReading(classes, forced_degeneracies(spectra), kramers_gse(spectra, classes),
-                              time_reversal)
+    out = AntiunitaryReading(classes, forced_degeneracies(spectra), kramers_gse(spectra, classes), time_reversal)
+    if given is not None:
+        out.given_map, out.given_squares = list(given[0]), list(given[1])
+    return out
 
 
 def readings(reading: AntiunitaryReading, data: SpectralData, spectra) -> tuple[list[tuple[int | None, SpectralData]], str]:

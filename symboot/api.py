@@ -145,7 +145,7 @@ def identify(H=None, generators=None, *, orders=None, group=None, spectra=None, 
              sectors: dict | str | None = None,
              realisations: int | None = None, seed: int | None = None, max_order: int | None = None,
              time_limit: float = 10.0, workers: int | None = None, min_levels: int = 10, progress: bool = False,
-             source: dict | None = None, time_reversal: bool | None = None, **params):
+             source: dict | None = None, time_reversal: bool | None = None, antiunitary=None, **params):
     """The whole pipeline (SPEC §5): sectors → spectra → level statistics → xSFF → integers →
     bootstrap → named groups, verdict and advice.
 
@@ -190,6 +190,12 @@ def identify(H=None, generators=None, *, orders=None, group=None, spectra=None, 
         matrices): the sector classes then fix Frobenius–Schur indicators, which tell D8 from
         Q8 (SPEC §6). Default: True for a ``random_g_chain`` with ``real`` couplings (its G acts
         by permutations), else False. Kramers sectors are read as such either way.
+    antiunitary : matrix, optional
+        With ``H`` and ``generators``: the unitary part A of an anti-unitary symmetry
+        T = A K (K complex conjugation in the given basis). Checked (unitary, T H = H T for
+        every H, T maps sectors onto sectors, T² = ±1 on each); the sectors it pairs are then
+        known, not inferred, and the readings of the named groups as magnetic groups must
+        respect them (:func:`symboot.antiunitary.magnetic_fits`).
 
     Returns
     -------
@@ -205,6 +211,10 @@ def identify(H=None, generators=None, *, orders=None, group=None, spectra=None, 
     if params and not (H is not None and _is_model(H)):
         raise SymbootInputError(f"unknown keyword(s) {', '.join(sorted(params))}: model parameters need a model")
     say = pipeline.stderr_progress if progress else None
+    if antiunitary is not None and (H is None or _is_model(H) or generators is None):
+        raise SymbootInputError("an anti-unitary operator goes with Hamiltonian matrices and the generators of N")
+    if antiunitary is not None and time_reversal:
+        raise SymbootInputError("give either time reversal commuting with G or an anti-unitary operator, not both")
     if H is not None and _is_model(H):
         return _identify_model(H, params, realisations, seed, subgroup, max_order, time_limit, workers,
                                min_levels, progress, source, time_reversal)
@@ -222,7 +232,7 @@ def identify(H=None, generators=None, *, orders=None, group=None, spectra=None, 
                                           subgroup=subgroup or ({"name": group} if group else None),
                                           max_order=max_order, time_limit=time_limit, workers=workers,
                                           min_levels=min_levels, progress=progress, dec=dec,
-                                          time_reversal=bool(time_reversal))
+                                          time_reversal=bool(time_reversal), antiunitary=antiunitary)
     if spectra is not None:
         return _identify_spectra(spectra, subgroup, max_order, time_limit, min_levels, say, source, bool(time_reversal))
     return _identify_curves(xsff, subgroup, max_order, time_limit, say, source, sectors)

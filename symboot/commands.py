@@ -213,9 +213,12 @@ def _params(params: tuple[str, ...]) -> dict:
               help="declare an anti-unitary commuting with G (real couplings, G acting by real matrices): the "
                    "sector classes then fix Frobenius-Schur indicators (default: on for a random_g_chain with "
                    "real couplings, else off)")
+@click.option("--antiunitary", "antiunitary_file", type=click.Path(dir_okay=False),
+              help="for --matrix: the unitary part A of an anti-unitary symmetry T = A K (K complex conjugation "
+                   "in the given basis); checked, and the sectors it pairs are then known, not inferred")
 def identify(model, params, realisations, seed, matrix, generator, order, group, spectra_file, xsff_file, cyclic,
              abelian, subgroup, sectors, max_order, time_limit, workers, min_levels, outdir, as_json, quiet,
-             time_reversal):
+             time_reversal, antiunitary_file):
     """The whole pipeline: sectors → spectra → level statistics → xSFF → R and census →
     bootstrap → named groups → report.
 
@@ -235,6 +238,8 @@ def identify(model, params, realisations, seed, matrix, generator, order, group,
     check_report_dir(outdir)  # now, not after minutes of diagonalisation
     declared = subgroup_spec(cyclic, abelian, subgroup, required=False)
     progress = not quiet
+    if antiunitary_file and not matrix:
+        raise SymbootInputError("--antiunitary goes with --matrix/--generator input")
     if time_reversal is not None and xsff_file:
         raise SymbootInputError("--time-reversal reads the level statistics of spectra; curves (--xsff) carry none")
     common = dict(subgroup=declared, max_order=max_order, time_limit=time_limit, progress=progress,
@@ -243,13 +248,15 @@ def identify(model, params, realisations, seed, matrix, generator, order, group,
         spec = api.model_spec(model, _params(params), realisations, seed)
         result = api.identify(spec, workers=workers, min_levels=min_levels, **common)
     elif matrix:
-        from ed.cli import _load_inputs
+        from ed.cli import _load_inputs, load_matrix
 
         Hs, Us, ords = _load_inputs(matrix, generator, order)
+        A = load_matrix(antiunitary_file) if antiunitary_file else None
         src = {"kind": "matrix", "description": f"{len(Hs)} matrix file(s)",
-               "params": {"matrices": list(matrix), "generators": list(generator)}}
+               "params": {"matrices": list(matrix), "generators": list(generator),
+                          **({"antiunitary": antiunitary_file} if antiunitary_file else {})}}
         result = api.identify(Hs, Us, orders=ords, group=group, workers=workers, min_levels=min_levels,
-                              source=src, **common)
+                              source=src, antiunitary=A, **common)
     elif spectra_file:
         result = api.identify(spectra=spectra_file, min_levels=min_levels, **common)
     else:

@@ -349,13 +349,15 @@ def _finish(source, known, analysis, curves, data, res, notes, seconds, ramp=Non
 
 def identify_analysis(analysis, known: KnownSubgroup, source: dict, *, max_order: int | None = None,
                       time_limit: float = 10.0, seconds: dict | None = None, say=None,
-                      time_reversal: bool = False) -> IdentifyResult:
+                      time_reversal: bool = False, antiunitary_map=None) -> IdentifyResult:
     """Bootstrap and name the groups from a finished spectral analysis (:func:`ed.analyse`).
 
     ``say``: called with a one-line message as each bootstrap run starts (progress), or ``None``.
     ``time_reversal``: an anti-unitary T commuting with G is declared (real couplings where G
     acts by real matrices); the sector classes then fix Frobenius–Schur indicators
     (:mod:`symboot.antiunitary`). Kramers sectors are read as such either way.
+    ``antiunitary_map``: ``(tau, squares)`` of a given anti-unitary
+    (:func:`ed.symclass.antiunitary_sector_map`).
     """
     from symboot.antiunitary import magnetic_fits, read_antiunitary, readings
 
@@ -366,7 +368,7 @@ def identify_analysis(analysis, known: KnownSubgroup, source: dict, *, max_order
     data, notes = _integer_data(analysis, known, max_order)
     notes = list(analysis.ramp.notes) + notes
     t0 = time.monotonic()
-    reading = read_antiunitary(analysis.spectra, time_reversal)
+    reading = read_antiunitary(analysis.spectra, time_reversal, antiunitary_map)
     seconds["symmetry classes"] = time.monotonic() - t0
     notes += reading.notes()
     variants, why = readings(reading, data, analysis.spectra)
@@ -386,15 +388,17 @@ def identify_analysis(analysis, known: KnownSubgroup, source: dict, *, max_order
                        "the union"]
         res = union([r for _, _, r, _ in runs])
     if not time_reversal and reading.detected and not any(reading.kramers) and res.groups:
-        reading.magnetic, why = magnetic_fits(reading, res, data)
-        more = more + [f.describe() for f in reading.magnetic] + ([why] if why else [])
+        reading.magnetic, reading.magnetic_note = magnetic_fits(reading, res, data)
+        more = more + [f.describe(list(analysis.spectra.labels)) for f in reading.magnetic] + (
+            [reading.magnetic_note] if reading.magnetic_note else [])
     return _finish(source, known, analysis, None, data, res, notes + more, seconds, antiunitary=reading)
 
 
 def identify_matrices(hamiltonians, generators, orders=None, *, source: dict | None = None,
                       subgroup: dict | None = None, fixed=(), max_order: int | None = None,
                       time_limit: float = 10.0, workers: int | None = None, min_levels: int = 10,
-                      progress: bool = True, dec=None, time_reversal: bool = False) -> IdentifyResult:
+                      progress: bool = True, dec=None, time_reversal: bool = False,
+                      antiunitary=None) -> IdentifyResult:
     """Identify G from an ensemble of Hamiltonians and the generators of N.
 
     Parameters
@@ -407,6 +411,8 @@ def identify_matrices(hamiltonians, generators, orders=None, *, source: dict | N
     max_order : bound on |G| (default: the database's coverage).
     time_limit : seconds for the abstract SMT search.
     time_reversal : an anti-unitary commuting with G is declared (:func:`identify_analysis`).
+    antiunitary : the unitary part A of a given anti-unitary T = A K
+        (:func:`ed.validate.check_antiunitary`, :func:`ed.symclass.antiunitary_sector_map`).
     """
     from ed.analysis import analyse
     from ed.sectors import abelian_sectors
@@ -415,6 +421,12 @@ def identify_matrices(hamiltonians, generators, orders=None, *, source: dict | N
     t0 = time.monotonic()
     if dec is None:
         dec = abelian_sectors(generators, orders, fixed=fixed)
+    given = None
+    if antiunitary is not None:
+        from ed.symclass import antiunitary_sector_map
+        from ed.validate import check_antiunitary
+
+        given = antiunitary_sector_map(check_antiunitary(antiunitary, hamiltonians), dec)
     seconds["sectors"] = time.monotonic() - t0
     t0 = time.monotonic()
     analysis = analyse(hamiltonians, generators, orders, fixed=fixed, min_levels=min_levels, workers=workers,
@@ -423,7 +435,8 @@ def identify_matrices(hamiltonians, generators, orders=None, *, source: dict | N
     known = known_subgroup(subgroup or subgroup_of_orders(analysis.spectra.orders or dec.orders))
     src = source or {"kind": "matrix", "description": f"{len(hamiltonians)} matrices", "params": {}}
     return identify_analysis(analysis, known, src, max_order=max_order, time_limit=time_limit, seconds=seconds,
-                             say=stderr_progress if progress else None, time_reversal=time_reversal)
+                             say=stderr_progress if progress else None, time_reversal=time_reversal,
+                             antiunitary_map=given)
 
 
 def identify_curves(xs, known: KnownSubgroup, source: dict, *, max_order: int | None = None,

@@ -226,6 +226,15 @@ def _antiunitary_section(result) -> list:
                      "Kramers one εν = -1, a GUE one complex (ν = 0); " + (
                          f"T² = {', '.join(f'{e:+d}' for e in au.squares)} explains the data" if au.squares
                          else "no square of T explains the data"))
+    elif au.magnetic is not None:
+        words.append("an anti-unitary symmetry maps some sector to itself (GOE); a unitary and an anti-unitary "
+                     "pairing of sectors look alike in spectra, so each named group M is read as M = G ∪ aG "
+                     "(G its unitary half, over each sign character of M trivial on N), with every symmetry "
+                     "unitary, or with an anti-unitary mapping each sector orbit to itself; a reading stays while "
+                     "every sector's class is the one it predicts (a type-a irreducible: one GOE block; type c: "
+                     "two glued into one GUE block; k blocks: the ⟨r̃⟩ of k superposed ones). Kept: "
+                     + "; ".join(f.describe(labels) for f in au.magnetic)
+                     + (f" ({au.magnetic_note})" if au.magnetic_note else ""))
     elif au.detected:
         words.append("an anti-unitary symmetry maps some sector to itself (GOE or GSE); how it acts on G is not "
                      "declared (--time-reversal), so the classes constrain no indicator")

@@ -98,3 +98,92 @@ def test_qtc_papers_size_names_the_unitary_group(theta, truth):
     assert "unique" in r.verdict
     au = r.to_json()["antiunitary"]
     assert au["sector_classes"][4] == ("GUE" if truth == (18, 4) else "GOE")
+
+
+def test_s3_chain_real_but_chiral_is_z3_with_k(tmp_path):
+    """The S3 chain at theta != 0 with a real transverse field (phi = 0) has no charge
+    conjugation but is real: K maps q to -q, so sectors 1 and 2 coincide as under S3. Before,
+    that was "G = S3, unique". The classes tell: sector 0 is one GOE block (K maps it to
+    itself), not S3's two GUE blocks, and sector 1 is GUE, not the GOE an anti-unitary inside
+    S3's orbits would make it."""
+    from ed.models import ensemble, s3_chain
+    from symboot.report import write_report
+
+    ms = ensemble(s3_chain, 8, seed=0, L=6, theta=0.3)
+    r = symboot.identify([m.H for m in ms], list(ms[0].generators), progress=False, workers=1)
+    assert r.groups == [(3, 1)] and r.verdict.startswith("G = N = C3"), r.verdict
+    au = r.to_json()["antiunitary"]
+    assert au["pairs"] == [[1, 2]] and au["magnetic_groups"] == [[6, 1]]
+    assert au["sector_classes"] == ["GOE", "GUE", "GUE"]
+    md = (write_report(r, tmp_path / "rep").parent / "report.md").read_text()
+    assert "Kept: unitary G = C3 [3,1], index 2 in the magnetic group M = S3 [6,1]; the anti-unitary glues 1 ↔ 2" in md
+
+
+# ------------------------------------------------------------------ a given anti-unitary
+def _c3_ring():
+    """N = C3 on C^3 (the cyclic shift P), H = P + P^dagger; the Fourier vectors v_q span the sectors."""
+    P = np.roll(np.eye(3), 1, axis=0)
+    V = np.exp(2j * np.pi * np.outer(np.arange(3), np.arange(3)) / 3) / np.sqrt(3)
+    return P + P.T, P, V
+
+
+def _mixing(V, angle=0.4):
+    """A unitary commuting with H that rotates v_1 into v_2 (H is -1 on both): T = A K spreads
+    a sector over two, so it does not normalise N."""
+    c, s = np.cos(angle), np.sin(angle)
+    v0, v1, v2 = V[:, [0]], V[:, [1]], V[:, [2]]
+    return v0 @ v0.conj().T + c * (v1 @ v1.conj().T + v2 @ v2.conj().T) + s * (v1 @ v2.conj().T - v2 @ v1.conj().T)
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda H, P, V: 2 * np.eye(3), "anti-unitary is not unitary"),
+    (lambda H, P, V: np.diag([1, 1j, -1]), "anti-unitary does not commute with Hamiltonian 1"),
+    (lambda H, P, V: P, "square A conj(A) is not +1 or -1 on sector"),
+    (lambda H, P, V: _mixing(V), "does not map sector"),
+])
+def test_bad_antiunitary_is_one_named_error(tmp_path, make, message):
+    """Not unitary, not a symmetry of H, T² = P² (not ±1), or T mixing sectors: exit 2, one
+    line, no report written."""
+    from click.testing import CliRunner
+
+    from symboot.cli import main
+
+    H, P, V = _c3_ring()
+    for name, a in (("H.npy", H), ("P.npy", P), ("A.npy", make(H, P, V))):
+        np.save(tmp_path / name, a)
+    out = tmp_path / "rep"
+    res = CliRunner().invoke(main, ["identify", "--matrix", str(tmp_path / "H.npy"), "--generator",
+                                    str(tmp_path / "P.npy"), "--antiunitary", str(tmp_path / "A.npy"),
+                                    "-o", str(out), "--quiet"])
+    assert res.exit_code == 2, res.output
+    lines = res.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("symboot: error: ") and message in lines[0], res.output
+    assert not out.exists()
+
+
+def test_antiunitary_sector_map_of_complex_conjugation_on_the_qtc():
+    """K on the torus chain (real H): P_X's charge a goes to -a, P_Z's b stays (EXAMPLES §2:
+    K maps the P_X charge to its negative); T² = +1 on every sector."""
+    from ed.sectors import abelian_sectors
+    from ed.symclass import antiunitary_sector_map
+
+    m = quantum_torus_chain(3, theta=np.pi / 6, rng=np.random.default_rng(0))
+    dec = abelian_sectors(m.generators, m.orders)
+    tau, squares = antiunitary_sector_map(np.eye(27), dec)
+    assert [dec.charges[t] for t in tau] == [((-a) % 3, b) for a, b in dec.charges]
+    assert squares == [1] * 9
+
+
+def test_given_antiunitary_fixes_the_pairs_and_excludes_the_unitary_reading():
+    """N = [18,4] declared at pi/6 with T = K given: the pairs come from T (1_1 <-> 1_2), the
+    reading with every symmetry unitary is excluded whatever the statistics, and the verdict
+    is N itself."""
+    rng = np.random.default_rng(0)
+    ms = [quantum_torus_chain(6, theta=np.pi / 6, rng=rng) for _ in range(4)]
+    gens = list(ms[0].generators) + [ms[0].extra["C"]]
+    r = symboot.identify([m.H for m in ms], gens, group="[18,4]", antiunitary=np.eye(3 ** 6), workers=1)
+    assert r.groups == [(18, 4)] and r.verdict.startswith("G = N = "), r.verdict
+    au = r.to_json()["antiunitary"]
+    assert au["given"] and au["given_squares"] == [1] * 6
+    assert au["pairs"] == [[4, 5]] and au["given_map"] == [0, 1, 2, 3, 5, 4]
+    assert "none" not in [x["kind"] for x in au["readings"]]
