@@ -245,7 +245,10 @@ def solve(data: SpectralData, time_limit: float = 10.0, abstract: bool = True, m
             candidates.extend(_abstract_candidates(data, index, deadline, max_rank, log))
         _named_candidates(data, index * K.order, candidates, reconstruct_limit, violations, searches, named)
     if abstract:
-        searches.append("abstract SMT search (z3)")
+        from bootstrap.solver import RING_ENGINE
+
+        searches.append("abstract search (branchings and certificates z3" +
+                        (", fusion rings CP-SAT)" if RING_ENGINE == "cpsat" else ")"))
     _note_unnamed(candidates, named.unstored)
     status = _status(candidates, named, log, violations)
     index = rec.indices[0] if len(rec.indices) == 1 else None

@@ -8,8 +8,12 @@ duality, rigidity); only associativity is quadratic, hence ``SolverFor('QF_NIA')
 which the SPEC measured to finish where the default solver hangs.
 
 Each constraint family is guarded by one tracking literal so that an unsat core names
-families (bootstrap.constraints). Every check has the remaining time as its limit; an
-expired limit is reported as incomplete, never as "no solution".
+families (bootstrap.constraints). The fusion-ring enumeration itself runs on OR-Tools CP-SAT by
+default (bootstrap.cpsat: the same unknowns, bounds, families and symmetry blocking, built from
+this module's helpers; faster, and complete on branchings where z3 times out — bench/RESULTS.md);
+z3 certifies where it finds no ring (the unsat core) and stays available as ``engine="z3"``.
+Every check has the remaining time as its limit; an expired limit is reported as incomplete,
+never as "no solution".
 
 >>> from bootstrap.data import parse_data
 >>> d = parse_data({"subgroup": {"cyclic": 3}, "ramp": [[2, 0, 0], [0, 1, 1], [0, 1, 1]]})
@@ -236,25 +240,32 @@ def _assemble(rows, counts, r) -> np.ndarray:
 # fusion rings for one M
 # ---------------------------------------------------------------------------
 def enumerate_fusion_rings(known, M: np.ndarray, deadline: float | None = None,
-                           max_solutions: int = MAX_RINGS, linear_first: bool = True) -> SearchResult:
+                           max_solutions: int = MAX_RINGS, linear_first: bool = True,
+                           engine: str | None = None) -> SearchResult:
     """Every commutative fusion ring on G's irreducibles compatible with M (up to relabelling
     irreducibles with equal rows of M). Row 0 of M is G's trivial irreducible.
 
     The steps: bounds on the unknowns N_ij^l from restriction and duality; the fusion
     restriction (linear); exactly one dual; rigidity; associativity (the only quadratic
     family); then enumeration, blocking each ring and its relabellings. A branching whose rows
-    are all 1-dimensional (G abelian) is decided without z3 by bootstrap.linear, at any rank."""
+    are all 1-dimensional (G abelian) is decided without z3 by bootstrap.linear, at any rank.
+
+    ``engine`` picks the enumerator of the remaining search: "z3" (this module) or "cpsat"
+    (bootstrap.cpsat, OR-Tools CP-SAT on the same unknowns, bounds and symmetry blocking);
+    default :data:`RING_ENGINE`. z3 stays the certificate engine: where CP-SAT finds no ring,
+    z3's unsat core names the refuted families."""
     deadline = deadline if deadline is not None else time.monotonic() + 60
     from bootstrap.linear import enumerate_linear_rings, is_linear_branching, linear_structures
 
     if is_linear_branching(known, M):  # every d = 1: group rings, constructed (bootstrap.linear)
         return enumerate_linear_rings(known, M, deadline, max_solutions)
+    search = _ring_engine(engine)
     res = SearchResult()
     if not linear_first:
-        _enumerate_rings_z3(known, M, deadline, max_solutions, res, None)
+        search(known, M, deadline, max_solutions, res, None)
         return res
     # structure before search: the 1-dimensional rows form a group under ⊗; each of its
-    # group laws (up to isomorphism over N, bootstrap.linear) is fixed before z3 runs
+    # group laws (up to isomorphism over N, bootstrap.linear) is fixed before the solver runs
     found, complete, reason = linear_structures(known, M, deadline)
     if not complete:
         res.complete, res.reason = False, reason
@@ -268,7 +279,7 @@ def enumerate_fusion_rings(known, M: np.ndarray, deadline: float | None = None,
     for table in tables:
         fixed = {(int(a), int(b)): int(table[x, y]) for x, a in enumerate(rows) for y, b in enumerate(rows)}
         part = SearchResult()
-        _enumerate_rings_z3(known, M, deadline, max_solutions - len(res.solutions), part, fixed, (rows, table))
+        search(known, M, deadline, max_solutions - len(res.solutions), part, fixed, (rows, table))
         res.solutions.extend(part.solutions)
         killed.extend(part.violations)
         if not part.complete:
@@ -277,6 +288,22 @@ def enumerate_fusion_rings(known, M: np.ndarray, deadline: float | None = None,
     if not res.solutions:
         res.violations.extend(dict.fromkeys(killed))
     return res
+
+
+#: the fusion-ring enumerator enumerate_fusion_rings uses by default: "cpsat" (OR-Tools CP-SAT,
+#: bootstrap.cpsat; measured against z3 in bench/bench_cpsat.py, RESULTS.md) or "z3"
+RING_ENGINE = "cpsat"
+
+
+def _ring_engine(engine: str | None):
+    engine = engine or RING_ENGINE
+    if engine == "z3":
+        return _enumerate_rings_z3
+    if engine == "cpsat":  # ortools is a declared dependency: no silent fallback to z3
+        from bootstrap.cpsat import enumerate_rings_cpsat
+
+        return enumerate_rings_cpsat
+    raise ValueError(f"unknown fusion-ring engine {engine!r} (z3 or cpsat)")
 
 
 def _enumerate_rings_z3(known, M: np.ndarray, deadline: float, max_solutions: int, res: SearchResult,
@@ -289,10 +316,12 @@ def _enumerate_rings_z3(known, M: np.ndarray, deadline: float, max_solutions: in
     N, var = _ring_unknowns(ub, fixed)
     s = z3.SolverFor("QF_NIA")
     _add_ring_bounds(s, N, ub)
-    _add_fusion_restriction(s, restriction, N, M, T)
-    _add_one_dual(s, axioms, N, len(M))
+    _add_fusion_restriction(lambda e: _guarded(s, restriction, e), N, M, T)
+    axiom = lambda e: _guarded(s, axioms, e)  # noqa: E731
+    _add_one_dual(axiom, N, len(M))
     # building the k⁴ quadratic terms in z3's Python API is itself seconds at rank 12
-    if not (_add_rigidity(s, axioms, N, dual_ok, deadline) and _add_associativity(s, axioms, N, len(M), deadline)):
+    if not (_add_rigidity(axiom, lambda c, eqs: axiom(z3.Implies(c == 1, z3.And(eqs))), N, dual_ok, deadline)
+            and _add_associativity(axiom, N, len(M), deadline)):
         res.complete, res.reason = False, "time limit while building the fusion-ring constraints"
         return
     _enumerate_rings(s, flags, N, var, M, deadline, max_solutions, res, linear)
@@ -315,12 +344,14 @@ def _ring_bounds(known, M: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return T, ub, dual_ok
 
 
-def _ring_unknowns(ub: np.ndarray, fixed: dict | None = None):
+def _ring_unknowns(ub: np.ndarray, fixed: dict | None = None, new_var: Callable | None = None):
     """(N, var): N(i, j, l) is N_ij^l — an int where the unit axiom, a zero bound or a given
-    product of 1-dimensional rows (``fixed[(i, j)] = l``) fixes it, else the z3 variable of the
-    unordered pair {i, j} (commutativity), created on first use in var."""
-    var: dict[tuple[int, int, int], z3.ArithRef] = {}
+    product of 1-dimensional rows (``fixed[(i, j)] = l``) fixes it, else the variable of the
+    unordered pair {i, j} (commutativity), created on first use in var by ``new_var((i, j, l))``
+    (default: the z3 integer ``N_i_j_l``)."""
+    var: dict[tuple[int, int, int], object] = {}
     fixed = fixed or {}
+    new_var = new_var or (lambda key: z3.Int("N_{}_{}_{}".format(*key)))
 
     def N(i, j, l):
         if i == 0:
@@ -335,7 +366,7 @@ def _ring_unknowns(ub: np.ndarray, fixed: dict | None = None):
             return 0
         key = (i, j, l)
         if key not in var:
-            var[key] = z3.Int(f"N_{i}_{j}_{l}")
+            var[key] = new_var(key)
         return var[key]
 
     return N, var
@@ -349,11 +380,14 @@ def _guarded(s: z3.Solver, flag: z3.BoolRef, expr) -> None:
 
 
 def _total(terms):
-    """Σ terms, folding the integer ones (no z3 term for a known value)."""
+    """Σ terms, folding the integer ones (no solver term for a known value); z3 terms are
+    summed by z3.Sum, others (CP-SAT's linear expressions) by ``sum``."""
     consts = sum(t for t in terms if isinstance(t, int))
     sym = [t for t in terms if not isinstance(t, int)]
     if not sym:
         return consts
+    if not isinstance(sym[0], z3.ExprRef):
+        return sum(sym) + consts
     return z3.Sum(sym) + consts if consts else (z3.Sum(sym) if len(sym) > 1 else sym[0])
 
 
@@ -379,24 +413,26 @@ def _add_ring_bounds(s: z3.Solver, N, ub: np.ndarray) -> None:
                     s.add(x >= 0, x <= int(ub[i, j, l]))
 
 
-def _add_fusion_restriction(s: z3.Solver, guard: z3.BoolRef, N, M: np.ndarray, T: np.ndarray) -> None:
-    """Σ_l N_ij^l m_lρ = T_ijρ: fusing then restricting to N is restricting then fusing (linear)."""
+def _add_fusion_restriction(add, N, M: np.ndarray, T: np.ndarray, mul=_mul) -> None:
+    """Σ_l N_ij^l m_lρ = T_ijρ: fusing then restricting to N is restricting then fusing (linear).
+    ``add`` states one constraint, ``mul`` forms a product: the engine's (z3 here, CP-SAT in
+    bootstrap.cpsat), so both state the same families."""
     k, r = M.shape
     for i in range(1, k):
         for j in range(i, k):
             for rho in range(r):
-                _guarded(s, guard, _total([_mul(N(i, j, l), int(M[l, rho])) for l in range(k) if M[l, rho]])
-                         == int(T[i, j, rho]))
+                add(_total([mul(N(i, j, l), int(M[l, rho])) for l in range(k) if M[l, rho]]) == int(T[i, j, rho]))
 
 
-def _add_one_dual(s: z3.Solver, guard: z3.BoolRef, N, k: int) -> None:
+def _add_one_dual(add, N, k: int) -> None:
     """Σ_j N_ij^0 = 1: each irreducible has exactly one dual."""
     for i in range(1, k):
-        _guarded(s, guard, _total([N(i, j, 0) for j in range(1, k)]) == 1)
+        add(_total([N(i, j, 0) for j in range(1, k)]) == 1)
 
 
-def _add_rigidity(s: z3.Solver, guard: z3.BoolRef, N, dual_ok: np.ndarray, deadline: float) -> bool:
-    """N_ij^l = N_{j* l}^i whenever a = j* (N_ja^0 = 1). False if the deadline passed first."""
+def _add_rigidity(add, implies, N, dual_ok: np.ndarray, deadline: float) -> bool:
+    """N_ij^l = N_{j* l}^i whenever a = j* (N_ja^0 = 1). ``implies(c, eqs)`` states "c = 1
+    forces every one of eqs" in the engine's terms. False if the deadline passed first."""
     k = len(dual_ok)
     for j in range(1, k):
         if time.monotonic() >= deadline:
@@ -407,20 +443,20 @@ def _add_rigidity(s: z3.Solver, guard: z3.BoolRef, N, dual_ok: np.ndarray, deadl
             cond = N(j, a, 0)
             eqs = [N(i, j, l) == N(a, l, i) for i in range(1, k) for l in range(1, k)]
             if any(e is False for e in eqs):
-                _guarded(s, guard, cond == 0)
+                add(cond == 0)
                 continue
             eqs = [e for e in eqs if e is not True]
             if eqs:
                 if isinstance(cond, int):
                     if cond == 1:
                         for e in eqs:
-                            _guarded(s, guard, e)
+                            add(e)
                 else:
-                    _guarded(s, guard, z3.Implies(cond == 1, z3.And(eqs)))
+                    implies(cond, eqs)
     return True
 
 
-def _add_associativity(s: z3.Solver, guard: z3.BoolRef, N, k: int, deadline: float) -> bool:
+def _add_associativity(add, N, k: int, deadline: float, mul=_mul) -> bool:
     """L_i L_j = L_j L_i for the fusion matrices (L_i)_a^m = N_ia^m: with commutativity, the
     ring is associative. The only quadratic family. False if the deadline passed first."""
     for i in range(1, k):
@@ -429,9 +465,9 @@ def _add_associativity(s: z3.Solver, guard: z3.BoolRef, N, k: int, deadline: flo
         for j in range(i + 1, k):
             for a in range(1, k):
                 for b in range(1, k):
-                    lhs = _total([_mul(N(i, a, m), N(j, m, b)) for m in range(k)])
-                    rhs = _total([_mul(N(j, a, m), N(i, m, b)) for m in range(k)])
-                    _guarded(s, guard, lhs == rhs)
+                    lhs = _total([mul(N(i, a, m), N(j, m, b)) for m in range(k)])
+                    rhs = _total([mul(N(j, a, m), N(i, m, b)) for m in range(k)])
+                    add(lhs == rhs)
     return True
 
 
@@ -441,6 +477,32 @@ def _enumerate_rings(s: z3.Solver, flags: dict[str, z3.BoolRef], N, var: dict, M
     permutations of irreducibles with equal rows of M (up to 720 of them). With ``linear`` =
     (rows, table), the group law of the 1-dimensional rows is fixed: the images are then
     those under its automorphisms over N times permutations of the other rows."""
+    k = len(M)
+    groups, lin_perms, n_perm = ring_symmetries(M, linear)
+    keys = sorted(var)
+    for model in _models(s, flags, deadline, res, "fusion rings", FUSION_AXIOMS,
+                         lambda names: f"no fusion ring is compatible with this branching ({names})"):
+        F = np.zeros((k, k, k), dtype=np.int64)
+        for i in range(k):
+            for j in range(k):
+                for l in range(k):
+                    x = N(i, j, l)
+                    F[i, j, l] = x if isinstance(x, int) else model.eval(x, model_completion=True).as_long()
+        res.solutions.append(F)
+        images = _images(F, groups, lin_perms) if n_perm <= 720 else [F]
+        for G in images:
+            s.add(z3.Or([var[key] != int(G[key]) for key in keys]) if keys else z3.BoolVal(False))
+        if len(res.solutions) >= max_solutions:
+            res.complete, res.reason = False, f"more than {max_solutions} fusion rings"
+            return
+
+
+def ring_symmetries(M: np.ndarray, linear=None) -> tuple[list[list[int]], list | None, int]:
+    """(groups, lin_perms, n_perm): the relabellings under which a ring of M is blocked — the
+    permutations of irreducibles with equal rows of M (``groups``, the non-trivial classes of
+    size > 1), with ``linear`` = (rows, table) only those outside the 1-dimensional rows, times
+    the automorphisms of their group law over N (``lin_perms``); n_perm their number (10⁹ when
+    the automorphisms exceed 720). Above 720 images only the ring itself is blocked."""
     k = len(M)
     classes: dict[tuple, list[int]] = {}
     skip = set(linear[0]) if linear is not None else set()
@@ -458,22 +520,7 @@ def _enumerate_rings(s: z3.Solver, flags: dict[str, z3.BoolRef], N, var: dict, M
             n_perm = 10**9
         else:
             n_perm *= len(lin_perms)
-    keys = sorted(var)
-    for model in _models(s, flags, deadline, res, "fusion rings", FUSION_AXIOMS,
-                         lambda names: f"no fusion ring is compatible with this branching ({names})"):
-        F = np.zeros((k, k, k), dtype=np.int64)
-        for i in range(k):
-            for j in range(k):
-                for l in range(k):
-                    x = N(i, j, l)
-                    F[i, j, l] = x if isinstance(x, int) else model.eval(x, model_completion=True).as_long()
-        res.solutions.append(F)
-        images = _images(F, groups, lin_perms) if n_perm <= 720 else [F]
-        for G in images:
-            s.add(z3.Or([var[key] != int(G[key]) for key in keys]) if keys else z3.BoolVal(False))
-        if len(res.solutions) >= max_solutions:
-            res.complete, res.reason = False, f"more than {max_solutions} fusion rings"
-            return
+    return groups, lin_perms, n_perm
 
 
 def _images(F: np.ndarray, groups: list[list[int]], lin_perms=None) -> list[np.ndarray]:

@@ -1,0 +1,305 @@
+"""The fusion-ring search of bootstrap.solver, with OR-Tools CP-SAT as the enumerator (issue 14).
+
+Same problem, same unknowns: :func:`bootstrap.solver._ring_bounds` gives the restricted
+products T and the bounds ub_ij^l, :func:`bootstrap.solver._ring_unknowns` the unknowns
+N_ij^l (commutativity, the unit axiom, zero bounds and a fixed group law of the
+1-dimensional rows folded in), :func:`bootstrap.solver.ring_symmetries` the relabellings
+whose images are blocked. The constraint families are those of the z3 encoding — fusion
+restriction (linear), one dual, rigidity (reified on the dual indicator N_ja^0), and
+associativity as commuting fusion matrices, the only quadratic family, linearised: a
+product of two 0/1 unknowns is an AND, a 0/1 unknown times a bounded integer a big-M
+product, two integers an ``AddMultiplicationEquality`` (each product once). Added for CP-SAT
+only: lex-leader constraints between neighbouring irreducibles with equal rows of M (sound:
+the lex-least ring of each orbit satisfies them).
+
+Enumeration is CP-SAT's own (``enumerate_all_solutions`` with a solution callback, one
+solve); a ring is kept once per orbit of the blocked relabellings (its canonical image —
+the z3 search blocks the same images, so both return one ring per orbit). Each ring is
+re-checked in integers before it is returned. z3 stays the certificate engine: where
+CP-SAT proves that no ring exists, z3 is asked for its unsat core (the refuted families),
+with :data:`CORE_LIMIT` seconds at most.
+
+>>> import numpy as np
+>>> from bootstrap.known import known_subgroup
+>>> from bootstrap.solver import enumerate_fusion_rings
+>>> M = np.array([[1]] * 4 + [[2]])  # over N = 1: four 1-dimensional irreducibles and one of dimension 2
+>>> res = enumerate_fusion_rings(known_subgroup({"cyclic": 1}), M, engine="cpsat")
+>>> res.complete, len(res.solutions)  # the ring of D8 and Q8, and TY(C4) (no group's)
+(True, 2)
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from bootstrap.constraints import FUSION_AXIOMS, FUSION_RESTRICTION, Violation
+from bootstrap.solver import (
+    SearchResult, _add_associativity, _add_fusion_restriction, _add_one_dual, _add_rigidity, _enumerate_rings_z3,
+    _images, _ring_bounds, _ring_unknowns, ring_symmetries,
+)
+
+#: CP-SAT workers (1: one core, deterministic). With more, CP-SAT's enumeration of all solutions
+#: can stop short (bench/RESULTS.md: reported as incomplete, but a loss on two cores)
+NUM_WORKERS = 1
+#: at most this many seconds of z3 for the unsat core where CP-SAT finds no ring
+CORE_LIMIT = 2.0
+#: lex-leader symmetry breaking on at most this many positions per transposition (0: none)
+LEX_LENGTH = 10**6
+
+
+class _Infeasible(Exception):
+    """A constraint that is already false on integers: no ring."""
+
+
+class _Encoder:
+    """The CP-SAT model of one fusion-ring search."""
+
+    def __init__(self, ub: np.ndarray, fixed: dict | None):
+        self.model = cp_model.CpModel()
+        self.ub = ub
+
+        def new_var(key):
+            b = int(ub[key])
+            name = "N_{}_{}_{}".format(*key)
+            return self.model.NewBoolVar(name) if b == 1 else self.model.NewIntVar(0, b, name)
+
+        self.N, self.var = _ring_unknowns(ub, fixed, new_var)
+        self.bound: dict[int, int] = {}  # variable index -> upper bound
+        self.products: dict[tuple[int, int], object] = {}
+
+    def touch_all(self, k: int) -> None:
+        """Create every unknown (i ≤ j non-trivial, ub > 0), as _add_ring_bounds does for z3."""
+        for i in range(1, k):
+            for j in range(i, k):
+                for l in range(k):
+                    x = self.N(i, j, l)
+                    if not isinstance(x, int):
+                        self.bound[x.Index()] = int(self.ub[min(i, j), max(i, j), l])
+
+    def add(self, cons) -> None:
+        if cons is True:
+            return
+        if cons is False:
+            raise _Infeasible
+        self.model.Add(cons)
+
+    def mul(self, a, b):
+        """a·b as a linear term: an int, a variable, or a (cached) product variable."""
+        if isinstance(a, int) or isinstance(b, int):
+            if isinstance(a, int) and isinstance(b, int):
+                return a * b
+            c, x = (a, b) if isinstance(a, int) else (b, a)
+            return 0 if c == 0 else (x if c == 1 else c * x)
+        ia, ib = a.Index(), b.Index()
+        if ia > ib:
+            a, b, ia, ib = b, a, ib, ia
+        key = (ia, ib)
+        if key in self.products:
+            return self.products[key]
+        ua, ub_ = self.bound[ia], self.bound[ib]
+        m = self.model
+        if ua == 1 and ub_ == 1:
+            p = m.NewBoolVar("")
+            if ia == ib:
+                m.Add(p == a)
+            else:
+                m.AddBoolOr([a.Not(), b.Not(), p])
+                m.AddImplication(p, a)
+                m.AddImplication(p, b)
+        elif ua == 1 or ub_ == 1:
+            x, y, u = (a, b, ub_) if ua == 1 else (b, a, ua)  # x ∈ {0, 1}, y ∈ [0, u]
+            p = m.NewIntVar(0, u, "")
+            m.Add(p <= y)
+            m.Add(p <= u * x)
+            m.Add(p >= y - u * (1 - x))
+        else:
+            p = m.NewIntVar(0, ua * ub_, "")
+            m.AddMultiplicationEquality(p, [a, b])
+        self.bound[p.Index()] = self.bound.get(p.Index(), ua * ub_)
+        self.products[key] = p
+        return p
+
+
+def _build(enc: _Encoder, M: np.ndarray, T: np.ndarray, dual_ok: np.ndarray, deadline: float) -> bool:
+    """The constraint families of bootstrap.solver's z3 encoding. False if the deadline passed."""
+    N = enc.N
+    k = len(M)
+    enc.touch_all(k)
+    _add_fusion_restriction(enc.add, N, M, T, enc.mul)
+    _add_one_dual(enc.add, N, k)
+    def implies(cond, eqs):
+        for e in eqs:
+            enc.model.Add(e).OnlyEnforceIf(cond)
+
+    if not _add_rigidity(enc.add, implies, N, dual_ok, deadline):
+        return False
+    return _add_associativity(enc.add, N, k, deadline, enc.mul)
+
+
+def _lex_leader(enc: _Encoder, groups: list[list[int]], k: int, limit: int = LEX_LENGTH) -> None:
+    """Symmetry breaking among irreducibles with equal rows of M (the relabellings blocked
+    after each ring, ring_symmetries' ``groups``): for each transposition σ of two neighbours
+    of one class, F ≤_lex σ(F) on the unknowns in sorted order (the first ``limit`` positions
+    where the two differ). Each holds for the lex-least ring of every orbit, so no orbit is
+    lost; the canonical dedupe still keeps one ring per orbit."""
+    keys = sorted(enc.var)
+    m = enc.model
+
+    def canon(i, j, l):
+        return (min(i, j), max(i, j), l)
+
+    for g in groups:
+        for a, b in zip(g, g[1:]):
+            perm = list(range(k))
+            perm[a], perm[b] = b, a
+            xs, ys, seen = [], [], set()
+            for key in keys:
+                img = canon(perm[key[0]], perm[key[1]], perm[key[2]])
+                if img == key or key in seen:
+                    continue
+                seen.add(img)  # the pair (img, key) compares the same two unknowns in reverse
+                xs.append(enc.var[key])
+                ys.append(enc.var[img])
+                if len(xs) >= limit:
+                    break
+            if not xs:
+                continue
+            eq_prev = None  # all earlier positions equal (None: true)
+            for t, (x, y) in enumerate(zip(xs, ys)):
+                c = m.Add(x <= y)
+                if eq_prev is not None:
+                    c.OnlyEnforceIf(eq_prev)
+                if t == len(xs) - 1:
+                    break
+                e = m.NewBoolVar("")
+                # e ⇔ eq_prev ∧ x = y
+                m.Add(x == y).OnlyEnforceIf(e)
+                if eq_prev is not None:
+                    m.AddImplication(e, eq_prev)
+                    m.Add(x != y).OnlyEnforceIf([eq_prev, e.Not()])
+                else:
+                    m.Add(x != y).OnlyEnforceIf(e.Not())
+                eq_prev = e
+
+
+def _check_ring(F: np.ndarray, M: np.ndarray, T: np.ndarray) -> bool:
+    """The ring axioms and the restriction, in integers (a CP-SAT answer is re-checked)."""
+    k = len(F)
+    if not (np.array_equal(F, F.transpose(1, 0, 2)) and np.array_equal(F[0], np.eye(k, dtype=F.dtype))):
+        return False
+    if not np.array_equal(np.einsum("ijl,lr->ijr", F, M)[1:, 1:], T[1:, 1:]):
+        return False
+    if not np.all(F[1:, 1:, 0].sum(axis=1) == 1):
+        return False
+    for i in range(1, k):  # (N_i)_a^m = N_ia^m: the fusion matrices commute
+        for j in range(i + 1, k):
+            if not np.array_equal(F[i] @ F[j], F[j] @ F[i]):
+                return False
+    return True
+
+
+class _Collector(cp_model.CpSolverSolutionCallback):
+    def __init__(self, enc: _Encoder, k: int, images, max_solutions: int, deadline: float):
+        super().__init__()
+        self.enc, self.k, self.images = enc, k, images
+        self.max_solutions, self.deadline = max_solutions, deadline
+        self.keys = sorted(enc.var)
+        self.seen: set[bytes] = set()
+        self.rings: list[np.ndarray] = []
+        self.capped = False
+        self.raw = 0
+        k = self.k
+        # F = base + Σ value · scatter: the fixed entries once, then each variable's cells
+        self.base = np.zeros((k, k, k), dtype=np.int64)
+        cells: dict[tuple, list] = {}
+        for i in range(k):
+            for j in range(k):
+                for l in range(k):
+                    x = enc.N(i, j, l)
+                    if isinstance(x, int):
+                        self.base[i, j, l] = x
+                    else:
+                        cells.setdefault((min(i, j), max(i, j), l), []).append((i, j, l))
+        self.cells = [cells[key] for key in self.keys]
+        self.vars = [enc.var[key] for key in self.keys]
+
+    def on_solution_callback(self):
+        self.raw += 1
+        F = self.base.copy()
+        for x, cs in zip(self.vars, self.cells):
+            v = self.Value(x)
+            if v:
+                for c in cs:
+                    F[c] = v
+        key = min(G.tobytes() for G in self.images(F))
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        self.rings.append(F)
+        if len(self.rings) >= self.max_solutions:
+            self.capped = True
+            self.StopSearch()
+        elif time.monotonic() >= self.deadline:
+            self.StopSearch()
+
+
+def enumerate_rings_cpsat(known, M: np.ndarray, deadline: float, max_solutions: int, res: SearchResult,
+                          fixed: dict | None, linear=None, num_workers: int | None = None) -> None:
+    """The CP-SAT search of :func:`bootstrap.solver.enumerate_fusion_rings` (the signature of
+    bootstrap.solver._enumerate_rings_z3): every ring into ``res.solutions``, one per orbit of
+    the blocked relabellings; ``res.complete`` False with the reason past the deadline or
+    past ``max_solutions``; no ring at all: z3's unsat core as the violation."""
+    k = len(M)
+    T, ub, dual_ok = _ring_bounds(known, M)
+    enc = _Encoder(ub, fixed)
+    try:
+        if not _build(enc, M, T, dual_ok, deadline):
+            res.complete, res.reason = False, "time limit while building the fusion-ring constraints (CP-SAT)"
+            return
+    except _Infeasible:
+        _certify_none(known, M, deadline, fixed, linear, res)
+        return
+    groups, lin_perms, n_perm = ring_symmetries(M, linear)
+    if LEX_LENGTH:
+        _lex_leader(enc, groups, k)
+    images = (lambda F: _images(F, groups, lin_perms)) if n_perm <= 720 else (lambda F: [F])
+    left = deadline - time.monotonic()
+    if left <= 0:
+        res.complete, res.reason = False, "time limit while enumerating fusion rings (CP-SAT)"
+        return
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.enumerate_all_solutions = True
+    p.max_time_in_seconds = left
+    p.num_workers = num_workers or NUM_WORKERS
+    cb = _Collector(enc, k, images, max_solutions, deadline)
+    status = solver.Solve(enc.model, cb)
+    rings = [F for F in cb.rings if _check_ring(F, M, T)]
+    res.solutions.extend(rings)
+    if len(rings) < len(cb.rings):  # an encoding bug, never a ring: say so rather than drop it quietly
+        res.complete, res.reason = False, "CP-SAT returned a tensor that is not a fusion ring of this branching"
+    elif cb.capped:
+        res.complete, res.reason = False, f"more than {max_solutions} fusion rings"
+    elif status == cp_model.INFEASIBLE or (status == cp_model.OPTIMAL and not cb.rings):
+        _certify_none(known, M, deadline, fixed, linear, res)
+    elif status != cp_model.OPTIMAL:
+        res.complete, res.reason = False, "time limit while enumerating fusion rings (CP-SAT)"
+
+
+def _certify_none(known, M, deadline, fixed, linear, res: SearchResult) -> None:
+    """CP-SAT found no ring: z3's unsat core names the refuted families (z3 given at most
+    CORE_LIMIT seconds; past it, CP-SAT's verdict stands, naming both families)."""
+    part = SearchResult()
+    _enumerate_rings_z3(known, M, min(deadline, time.monotonic() + CORE_LIMIT), 1, part, fixed, linear)
+    if part.solutions:  # the two solvers disagree: never claim "no ring"
+        res.solutions.extend(part.solutions)
+        res.complete, res.reason = False, "CP-SAT found no fusion ring where z3 found one"
+        return
+    if part.violations:
+        res.violations.extend(part.violations)
+        return
+    names = f"{FUSION_RESTRICTION} + {FUSION_AXIOMS}"
+    res.violations.append(Violation(names, f"no fusion ring is compatible with this branching ({names}; "
+                                           f"CP-SAT, z3's core not found within {CORE_LIMIT:g} s)"))
