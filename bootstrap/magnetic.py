@@ -126,10 +126,15 @@ def automorphism_reading(G: Group, M: np.ndarray) -> MagneticReading:
     return MagneticReading(G, "automorphism", None, None, types, tuple(((i,), "GOE") for i in range(k)), glue)
 
 
+def block_sectors(irreducibles, M: np.ndarray) -> list[int]:
+    """The sectors (columns of the branching ``M``) a block of these irreducibles spans."""
+    return [mu for mu in range(M.shape[1]) if any(M[i, mu] > 0 for i in irreducibles)]
+
+
 def block_options(reading: MagneticReading, M: np.ndarray, mu: int) -> list[list[tuple[tuple[int, ...], str]]]:
     """The block configurations the reading allows in sector ``mu`` (column of ``M``): one,
     or with ``glue`` every way of gluing pairs of the irreducibles present."""
-    present = [b for b in reading.blocks if any(M[i, mu] > 0 for i in b[0])]
+    present = [b for b in reading.blocks if mu in block_sectors(b[0], M)]
     pairs = [p for p in reading.glue if M[p[0], mu] > 0]
     out = [present]
     for r in range(1, min(len(pairs), 3) + 1):  # a sector holds few glueable pairs; 3 bounds the work

@@ -18,8 +18,8 @@ What the sector spectra say of an anti-unitary T, and how the integer data are r
 * undeclared, with an anti-unitary detected (a sector decided GOE) and no Kramers sector, the
   groups named from the data are the *magnetic* group M of all symmetries, as if each were
   unitary (paper example IV): :func:`magnetic_fits` reads each as M = G ∪ aG over each sign
-  character of M trivial on N (:mod:`bootstrap.magnetic`), or with an anti-unitary
-  commuting with M, or none, and keeps the readings whose predicted block classes every
+  character of M trivial on N (:mod:`bootstrap.magnetic`), or with an anti-unitary mapping
+  each of M's sector orbits to itself, or with none, and keeps the readings whose predicted block classes every
   sector's statistics allow. The verdict then names the unitary halves G.
 """
 from __future__ import annotations
@@ -112,7 +112,6 @@ class MagneticFit:
     that the sector classes allow, with where it puts the anti-unitary pairings."""
 
     reading: object
-    branching: object  # the named group's rows over N, sectors in input order
     glued: list[list[int]]  # per GUE block of type c: the sectors it spans (input order)
 
     @property
@@ -164,7 +163,7 @@ def magnetic_fits(reading: AntiunitaryReading, result, data: SpectralData) -> tu
     its candidates; one holding k ≥ 2 blocks of one class must show the ``<r~>`` of k
     superposed blocks (:func:`ed.extract.superposition_r`); mixed ones are not tested. With
     no reading allowed, every reading is kept and the note says so (never a silent pick)."""
-    from bootstrap.magnetic import automorphism_reading, block_options, magnetic_readings
+    from bootstrap.magnetic import automorphism_reading, block_options, block_sectors, magnetic_readings
 
     out, every = [], []
     for c in result.candidates:
@@ -175,13 +174,11 @@ def magnetic_fits(reading: AntiunitaryReading, result, data: SpectralData) -> tu
             if reading.given_map is not None:
                 options = [r for r in options if _respects(r, m.branching, reading.given_map)]
             for r in options:
-                sectors = range(m.branching.shape[1])
-                glued = [[mu for mu in range(m.branching.shape[1]) if any(m.branching[i, mu] for i in b[0])]
-                         for b in r.blocks if r.kind != "none" and b[1] == "GUE"]
-                fit = MagneticFit(r, m.branching, glued)
+                glued = [block_sectors(b[0], m.branching) for b in r.blocks if r.kind != "none" and b[1] == "GUE"]
+                fit = MagneticFit(r, glued)
                 every.append(fit)
-                if all(any(_allows(reading.classes[mu], blocks) for blocks in block_options(r, m.branching, mu))
-                       for mu in sectors):
+                if all(any(_allows(cls, blocks) for blocks in block_options(r, m.branching, mu))
+                       for mu, cls in enumerate(reading.classes)):
                     out.append(fit)
     if not out:
         return every, ("the sector classes fit no reading of the named groups as magnetic groups; every reading "
@@ -195,10 +192,12 @@ def _respects(r, M, tau) -> bool:
     """A reading is consistent with a given anti-unitary's sector map ``tau``: there is one, it
     maps every block's sectors onto themselves (one irreducible of G, or a glued pair), and a
     glued pair over two sectors is swapped by it."""
+    from bootstrap.magnetic import block_sectors
+
     if r.kind == "none":
         return False
     for irreps, cls in r.blocks:
-        S = {mu for mu in range(M.shape[1]) if any(M[i, mu] for i in irreps)}
+        S = set(block_sectors(irreps, M))
         if {tau[mu] for mu in S} != S:
             return False
         if r.kind == "coset" and cls == "GUE" and len(S) == 2 and any(tau[mu] == mu for mu in S):
