@@ -76,22 +76,23 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--L", type=int, default=8)
     ap.add_argument("--realisations", type=int, nargs="+", default=[8, 16, 32, 64])
-    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--seed", type=int, nargs="+", default=[1], help="one run per seed and realisation count")
     ap.add_argument("--model", default="data/models/s3_chain.json", help="model file (default: the S3 chain)")
     ap.add_argument("--report-index", type=int, default=None,
                     help="print index * P~ at this index (default: the index the curves answered with)")
     ap.add_argument("--max-seconds", type=float, default=180.0,
                     help="skip a run whose time, extrapolated linearly in n from the last, exceeds this")
     args = ap.parse_args(argv)
-    per = None
-    for n in sorted(args.realisations):
-        if per is not None and per * n > args.max_seconds:
-            print(json.dumps({"L": args.L, "realisations": n, "skipped": f"predicted {per * n:.0f} s > "
-                              f"{args.max_seconds:.0f} s"}), flush=True)
-            continue
-        r = one(args.L, n, args.seed, args.model, args.report_index)
-        per = r["seconds_ed"] / n
-        print(json.dumps(r), flush=True)
+    for seed in args.seed:
+        per = None
+        for n in sorted(args.realisations):
+            if per is not None and per * n > args.max_seconds:
+                print(json.dumps({"L": args.L, "realisations": n, "seed": seed, "skipped": f"predicted {per * n:.0f} s "
+                                  f"> {args.max_seconds:.0f} s"}), flush=True)
+                continue
+            r = one(args.L, n, seed, args.model, args.report_index)
+            per = r["seconds_ed"] / n
+            print(json.dumps(r), flush=True)
 
 
 if __name__ == "__main__":

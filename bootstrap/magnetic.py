@@ -49,8 +49,8 @@ class MagneticReading:
     Attributes
     ----------
     group : M, every symmetry counted as unitary.
-    kind : ``"none"`` (no anti-unitary: G = M, every block GUE), ``"commuting"`` (an
-        anti-unitary commuting with G = M, :func:`commuting_reading`) or ``"coset"`` (the
+    kind : ``"none"`` (no anti-unitary: G = M, every block GUE), ``"automorphism"`` (an
+        anti-unitary mapping each of G = M's sector orbits to itself, :func:`automorphism_reading`) or ``"coset"`` (the
         anti-unitaries are the coset M - G, G the kernel of ``sign``).
     sign : row of M's sign character ε whose kernel is the unitary half; ``None``: no
         anti-unitary, G = M.

@@ -300,6 +300,28 @@ def _fit_matrix(xs: XSFF, beta: int, windows, rho_nodes, nblocks):
     return fit, err
 
 
+def _wide_blocks(xs: XSFF, beta: int, rho_nodes, kmax: int = 8) -> tuple[np.ndarray, list[list[int]]]:
+    """Per sector, the block count k read through the full form factor (windows to ``WIDE_TAU``).
+
+    Past the Heisenberg time the xSFF over k_beta of a block of density rho/k tends to k
+    whatever the true count, and before it to the true count: only the right k reads flat
+    at itself. The fixed-point iteration of :func:`extract_ramp` cannot tell (a wrong k is
+    self-consistent once the window is mostly plateau), so each k is tried and the one whose
+    fit is closest to k in standard errors (with the 4 % floor) is kept. Returns that k per
+    sector and every k within 3 standard errors of its own reading: where several are, the
+    diagonal entry is that set (the curves cannot tell those block counts apart).
+    """
+    S = len(xs.dims)
+    z = np.full((kmax, S), np.inf)
+    for k in range(1, kmax + 1):
+        nb = np.full(S, float(k))
+        win = detect_windows(xs, nb, beta, tau_max=WIDE_TAU, rho_nodes=rho_nodes)
+        f, e = _fit_matrix(xs, beta, win, rho_nodes, nb)
+        d, de = np.diag(f), np.diag(e)
+        z[k - 1] = np.where(np.isfinite(d), np.abs(d - k) / np.hypot(de, 0.04 * k), np.inf)
+    return np.argmin(z, axis=0) + 1.0, [[k + 1 for k in range(kmax) if z[k, m] <= 3] for m in range(S)]
+
+
 def _drift(y: np.ndarray, w: np.ndarray) -> float:
     """Change of the normalised xSFF between the two halves of the window (log time).
 
@@ -337,6 +359,14 @@ def superposition_r(beta: int, k: int) -> float:
     k = max(1, int(k))
     return _R_SUPERPOSED[beta][k - 1] if k <= 12 else 0.3863
 
+
+#: how far (in Heisenberg times of a block) a window reaches when no sector has a ramp before
+#: the plateau onset: the full form factor k_beta holds through it (GUE exactly, GOE to ~1 %)
+WIDE_TAU = 2.0
+#: ... and only with this many levels per block inside the filter: the form factor's shape near
+#: the Heisenberg time is universal only for many levels (at 50 the finite-size floor is 7 %; the
+#: quantum torus chain at L = 6, ~5 per block, read its trivial sector's 4 blocks as {1, 2})
+WIDE_MIN_LEVELS = 50.0
 
 #: mean squared z-score of <r> against the block counts above which the level statistics
 #: contradict the fitted ramp (3 sigma per sector)
@@ -402,19 +432,40 @@ def extract_ramp(xs: XSFF, levels: list[list[np.ndarray]] | None = None, ratios:
     notes = []
     nodes = xs.center + xs.width * _GH_X
     rho_nodes = [sector_density(levels[m], nodes, xs.width / 4) for m in range(S)]
-    fits, errs, wins = {}, {}, {}
+    fits, errs, wins, wide, counts = {}, {}, {}, {}, {}
     for bt in ([beta] if beta else [1, 2]):
         nb = np.ones(S)
         for _ in range(3):  # block density = sector density / number of blocks
             win = detect_windows(xs, nb, bt, rho_nodes=rho_nodes)
             f, e = _fit_matrix(xs, bt, win, rho_nodes, nb)
             nb = np.where(np.isfinite(np.diag(f)), np.maximum(1.0, np.rint(np.diag(f))), 1.0)
+        wide[bt] = False
+        if any(w is None for w in win):
+            # the Thouless bump reaches the plateau onset (a small or weakly chaotic chain): past it
+            # the xSFF over the *full* form factor is still flat at R, through the Heisenberg time;
+            # every sector's window is widened, so that cross entries keep an overlap
+            nb, counts[bt] = _wide_blocks(xs, bt, rho_nodes)
+            wider = detect_windows(xs, nb, bt, tau_max=WIDE_TAU, rho_nodes=rho_nodes)
+            if (ratios and all(w is not None for w in wider)
+                    and np.all(xs.g2.mean(axis=1) / nb >= WIDE_MIN_LEVELS)):
+                win, wide[bt] = wider, True
+                f, e = _fit_matrix(xs, bt, win, rho_nodes, nb)
         fits[bt], errs[bt], wins[bt] = f, e, win
     if beta is None:
         beta, reason = choose_beta(fits, errs, ratios)
     else:
         reason = "given"
     fit, err, windows = fits[beta], errs[beta], wins[beta]
+    if wide[beta] and statistics_mismatch(beta, np.diag(fit), ratios) > STATISTICS_VETO:
+        # past the Heisenberg time the two classes' readings no longer differ by a factor 2 and
+        # integrality alone can pick the wrong one: the level statistics must agree, or no ramp
+        notes.append(f"the widened ramp windows' {'GUE' if beta == 2 else 'GOE'} reading contradicts the level "
+                     "statistics (the sectors' <r> against its block counts): the ramp is not used")
+        fit, err, windows = np.full((S, S), np.nan), np.full((S, S), np.inf), [None] * S
+    elif wide[beta]:
+        notes.append(f"no ramp window before {0.7 if beta == 2 else 0.5} of the Heisenberg time (the Thouless bump "
+                     f"reaches the plateau onset): the windows extend to {WIDE_TAU} Heisenberg times, where the xSFF "
+                     "over the full RMT form factor is still R, and the block densities then weigh on the fit")
     if any(w is None for w in windows):
         notes.append("no ramp window found in sector(s) "
                      + ", ".join(str(xs.charges[m]) for m in range(S) if windows[m] is None))
@@ -426,9 +477,9 @@ def extract_ramp(xs: XSFF, levels: list[list[np.ndarray]] | None = None, ratios:
     # the other class's ramp differs by a factor 2 at early times: when <r> contradicts
     # the block counts of the chosen class but fits those of the other reading, both
     # readings stay plausible (the <r> table assumes equally dense blocks, so a poor fit
-    # of both is not evidence either way)
+    # of both is not evidence either way); not in widened windows, where the factor is gone
     other = 0.5 if beta == 2 else 2.0
-    if not (ratios and statistics_mismatch(beta, np.diag(fit), ratios) > STATISTICS_VETO
+    if wide[beta] or not (ratios and statistics_mismatch(beta, np.diag(fit), ratios) > STATISTICS_VETO
             and statistics_mismatch(3 - beta, other * np.diag(fit), ratios) < STATISTICS_VETO):
         other = None
     else:
@@ -446,6 +497,9 @@ def extract_ramp(xs: XSFF, levels: list[list[np.ndarray]] | None = None, ratios:
                 # R = M^T M: Cauchy-Schwarz bounds the cross entries
                 bound = int(np.floor(np.sqrt((fit[a, a] + 3 * err[a, a] + 0.5) * (fit[b, b] + 3 * err[b, b] + 0.5))))
             est = integer_estimate(fit[a, b], err[a, b], floor=floor, upper=bound)
+            if a == b and wide[beta] and windows[a] is not None:
+                both = sorted(set(est.candidates) | set(counts[beta][a]))
+                est = replace(est, value=both[0] if len(both) == 1 else None, candidates=both)
             if other is not None:
                 alt = integer_estimate(other * fit[a, b], other * err[a, b], floor=floor)
                 both = sorted(set(est.candidates) | set(alt.candidates))

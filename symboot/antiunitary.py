@@ -136,8 +136,7 @@ class MagneticFit:
             return f"{M}, every symmetry unitary"
         if r.kind == "automorphism":
             return f"{M} unitary, with an anti-unitary mapping each of its sector orbits to itself"
-        G = (f"{_name(r.unitary.id)} [{r.unitary.id[0]},{r.unitary.id[1]}]" if r.unitary is not None
-             else f"a subgroup of order {r.unitary_order} groupdb does not store")
+        G = _unitary_label(r)
         glued = "; ".join(" ↔ ".join(map(name, g)) for g in self.glued)
         return (f"unitary G = {G}, index 2 in the magnetic group M = {M}"
                 + (f"; the anti-unitary glues {glued} (each into one GUE block)" if glued else ""))
@@ -150,18 +149,27 @@ class MagneticFit:
                 "pairs": [list(p) for p in self.pairs]}
 
 
+def _unitary_label(r) -> str:
+    """A coset reading's unitary half G, named as the report names groups."""
+    if r.unitary is None:
+        return f"a subgroup of order {r.unitary_order} groupdb does not store"
+    return f"{_name(r.unitary.id)} [{r.unitary.id[0]},{r.unitary.id[1]}]"
+
+
 def _name(gid) -> str:
     import groupdb
 
     return groupdb.load(tuple(gid)).name
 
 
-def magnetic_fits(reading: AntiunitaryReading, result, data: SpectralData) -> tuple[list[MagneticFit], str]:
+def magnetic_fits(reading: AntiunitaryReading, result, data: SpectralData,
+                  ramp_beta: int | None = None) -> tuple[list[MagneticFit], str]:
     """Every reading of the named groups of ``result`` (:class:`bootstrap.engine.Result`) as a
     magnetic group (:mod:`bootstrap.magnetic`) whose predicted block classes the sectors'
     classes allow, and a note. A sector holding one block must have that block's class among
     its candidates; one holding k ≥ 2 blocks of one class must show the ``<r~>`` of k
-    superposed blocks (:func:`ed.extract.superposition_r`); mixed ones are not tested. With
+    superposed blocks (:func:`ed.extract.superposition_r`); mixed ones are not tested.
+    ``ramp_beta``: the class whose form factor normalised the data's ramp. With
     no reading allowed, every reading is kept and the note says so (never a silent pick)."""
     from bootstrap.magnetic import automorphism_reading, block_options, block_sectors, magnetic_readings
 
@@ -169,7 +177,9 @@ def magnetic_fits(reading: AntiunitaryReading, result, data: SpectralData) -> tu
     for c in result.candidates:
         for m in c.groups:
             options = magnetic_readings(m.group, m.branching)
-            if data.ramp is None:  # such an anti-unitary doubles the ramp of every GOE block
+            # such an anti-unitary doubles the GUE-normalised ramp of every GOE block: only a ramp
+            # read with GOE's form factor (``ramp_beta`` 1: one GOE block counted once) carries it
+            if data.ramp is None or ramp_beta == 1:
                 options.append(automorphism_reading(m.group, m.branching))
             if reading.given_map is not None:
                 options = [r for r in options if _respects(r, m.branching, reading.given_map)]
@@ -289,6 +299,31 @@ def _array(rows):
     import numpy as np
 
     return np.array(rows, dtype=np.int64)
+
+
+def unread_classes_note(result) -> str:
+    """What an identification from curves assumes of anti-unitary symmetries: the curves'
+    sector classes are not read, so every pairing of sectors is taken as unitary. Where a
+    named group M has index-2 subgroups G ⊇ N (:func:`bootstrap.magnetic.magnetic_readings`),
+    an anti-unitary pairing would leave G as the unitary group: the note names them, so the
+    unitary reading is never a silent pick (``""`` when no group is named)."""
+    from bootstrap.magnetic import magnetic_readings
+
+    halves = []
+    for c in result.candidates:
+        for m in c.groups:
+            for r in magnetic_readings(m.group, m.branching):
+                if r.kind != "coset":
+                    continue
+                halves.append(f"{_unitary_label(r)} in {m.group.name} [{m.group.id[0]},{m.group.id[1]}]")
+    if not result.groups:
+        return ""
+    note = ("the sectors' symmetry classes are not read from curves, so every pairing of sectors is read as "
+            "unitary (the groups named are the full symmetry groups, all taken unitary)")
+    if not halves:
+        return note + "; no named group has an index-2 subgroup containing N, so an anti-unitary pairing would not change the group"
+    return (note + "; if an anti-unitary symmetry pairs sectors (the level statistics or --antiunitary tell), the "
+            "unitary group is an index-2 subgroup containing N: " + "; ".join(dict.fromkeys(halves)))
 
 
 def magnetic_verdict(reading: AntiunitaryReading, known) -> str:

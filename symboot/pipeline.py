@@ -221,10 +221,11 @@ def _solve_minimal(make_data, indices, run: "_Run", why: str) -> tuple[SpectralD
     same plateau and the same distinct census rows, so the minimal group is the answer a
     physicist means; the note says so, and that the ramp would decide.
     """
-    tried, data, res = [], None, None
+    tried, skipped, data, res = [], [], None, None
     for index in indices:
         d = make_data(index)
         if d is None:
+            skipped.append(index)
             continue
         run.say(f"bootstrap: [G:N] = {index}")
         data, res = d, solve(d, time_limit=run.time_limit)
@@ -233,6 +234,11 @@ def _solve_minimal(make_data, indices, run: "_Run", why: str) -> tuple[SpectralD
             break
     if res is None:
         return None, undecided(f"{why}: no index [G:N] gives integer data within the confidence"), []
+    if not res.groups and res.status != "incomplete" and skipped:
+        # no group at the indices read, but the others were not read at all: not a negative answer
+        return data, undecided(f"{why}: no group at [G:N] = {', '.join(map(str, tried))}, and at the "
+                               f"{len(skipped)} other indices up to {max(skipped)} the data are not integral within "
+                               "their confidence, so those are not excluded"), []
     notes = []
     if res.groups:
         notes.append(f"{why}: [G:N] = {data.index} is the smallest index some group explains "
@@ -337,6 +343,10 @@ def _finish(source, known, analysis, curves, data, res, notes, seconds, ramp=Non
         seconds["advice"] = time.monotonic() - t0
     if analysis is not None:
         ramp, plateau = analysis.ramp, analysis.plateau
+    elif curves is not None:
+        from symboot.antiunitary import unread_classes_note
+
+        notes = notes + [n for n in [unread_classes_note(res)] if n]
     verdict = verdict_line(res, known)
     if antiunitary is not None and antiunitary.magnetic_changes_groups:
         from symboot.antiunitary import magnetic_verdict
@@ -388,7 +398,7 @@ def identify_analysis(analysis, known: KnownSubgroup, source: dict, *, max_order
                        "the union"]
         res = union([r for _, _, r, _ in runs])
     if not time_reversal and reading.detected and not any(reading.kramers) and res.groups:
-        reading.magnetic, reading.magnetic_note = magnetic_fits(reading, res, data)
+        reading.magnetic, reading.magnetic_note = magnetic_fits(reading, res, data, analysis.ramp.beta)
         more = more + [f.describe(list(analysis.spectra.labels)) for f in reading.magnetic] + (
             [reading.magnetic_note] if reading.magnetic_note else [])
     return _finish(source, known, analysis, None, data, res, notes + more, seconds, antiunitary=reading)
@@ -444,7 +454,8 @@ def identify_curves(xs, known: KnownSubgroup, source: dict, *, max_order: int | 
     """Identify G from ready-made xSFF curves (:func:`ed.xsff_io.load_xsff`).
 
     Curves in symboot's own layout carry the energy filter and the block densities, so
-    the ramp matrix is extracted as from spectra. The authors' published layout has no
+    the ramp matrix is extracted as from spectra; an exact one is used alone, one with
+    ambiguous entries goes in as sets together with the plateau. The authors' published layout has no
     filter and starts after the ramp, so only the plateau is used: its normalisation
     fixes Mᵀ diag(d) M up to the unknown index [G:N] (SPEC §2). The indices are tried in
     increasing order and the first that some group explains is reported, with a note:
@@ -462,6 +473,7 @@ def identify_curves(xs, known: KnownSubgroup, source: dict, *, max_order: int | 
         raise SymbootInputError(f"the file's irrep dimensions {list(xs.irrep_dims)} differ from N = "
                                 f"{known.group.name}'s {known.dims.tolist()} in the sectors' order")
     notes = list(xs.notes)
+    ramp_sets = None
     if xs.layout == "symboot":
         from ed.levelstats import gap_ratio
 
@@ -470,14 +482,21 @@ def identify_curves(xs, known: KnownSubgroup, source: dict, *, max_order: int | 
         ratios = [gap_ratio(list(lv)) for lv in xs.levels] if xs.levels else None
         ramp = extract_ramp(xs, None, ratios)
         notes += ramp.notes
-        if all(x is not None for row in ramp.matrix for x in row):
+        if ramp.exact:
             data = spectral_data(known, ramp=ramp.matrix, max_order=max_order)
             t0 = time.monotonic()
             data, res, more = _solve_checked(data, _Run(time_limit, _index_cap(known, max_order), say))
             seconds["bootstrap"] = time.monotonic() - t0
             return _finish(source, known, None, xs, data, res, notes + more, seconds, ramp, extract_plateau(xs, ramp))
-        notes.append("the ramp matrix could not be fitted in every sector pair; the plateau is used")
-        why = "plateau only (no ramp window in the curves), which does not fix [G:N]"
+        if all(x is not None for row in ramp.matrix for x in row):
+            # an ambiguous ramp alone names every group one of its sets allows; with the plateau at
+            # each index as well, both facts about G constrain the one search
+            ramp_sets = ramp.matrix
+            notes.append("some ramp entries are ambiguous: they are passed on as sets, with the plateau")
+            why = "plateau with the ramp's sets, which do not fix [G:N]"
+        else:
+            notes.append("the ramp matrix could not be fitted in every sector pair; the plateau is used")
+            why = "plateau only (no ramp window in the curves), which does not fix [G:N]"
     else:
         why = ("plateau only (curves in the authors' layout carry no energy filter and begin after the ramp), "
                "which does not fix [G:N]")
@@ -488,15 +507,22 @@ def identify_curves(xs, known: KnownSubgroup, source: dict, *, max_order: int | 
         P = plateau_for_index(plateau, xs.plateau_err, index)
         x = index * np.asarray(plateau.normalised, float)
         tried.append((index, float(np.max(np.abs(x - np.rint(x)))), P is not None))
-        return None if P is None else spectral_data(known, plateau=P, index=index)
+        return None if P is None else spectral_data(known, ramp=ramp_sets, plateau=P, index=index)
 
     t0 = time.monotonic()
     cap = _index_cap(known, max_order)
     data, res, more = _solve_minimal(make_data, range(1, cap + 1), _Run(time_limit, cap, say), why)
-    seconds["bootstrap"] = time.monotonic() - t0
     more.append("indices tried, with the largest distance of [G:N]·P̃ from an integer: " + "; ".join(
         f"{i}: {r:.3f}{'' if ok else ' (not integral within the confidence)'}" for i, r, ok in tried))
-    return _finish(source, known, None, xs, data, res, notes + more, seconds, None, plateau)
+    if ramp_sets is not None and not res.groups and res.status == "incomplete":
+        # the plateau too noisy to read at the indices that matter: the ramp's sets alone
+        more.append(f"{verdict_line(res, known)}; the ramp's sets are used alone")
+        data, res, alone = _solve_checked(spectral_data(known, ramp=ramp_sets, max_order=max_order),
+                                          _Run(time_limit, cap, say))
+        more += alone
+    seconds["bootstrap"] = time.monotonic() - t0
+    return _finish(source, known, None, xs, data, res, notes + more, seconds,
+                   ramp if ramp_sets is not None else None, plateau)
 
 
 def sector_map(xs, known: KnownSubgroup, sectors) -> list[int]:

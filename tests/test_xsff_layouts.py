@@ -261,6 +261,10 @@ def test_paper_qtc_pi_over_4():
     assert res.data.index == 2
     # the file's label order is taken as groupdb's irreducible order of N (the label map is the lead's)
     assert res.groups == [(36, 9)]
+    # curves carry no symmetry class: the unitary reading is said, with the index-2 unitary half an
+    # anti-unitary pairing would leave (GAP: [36,9] has one index-2 subgroup containing [18,4], itself [18,4])
+    note = next(n for n in res.notes if "not read from curves" in n)
+    assert "(C3 x C3) : C2 [18,4] in (C3 x C3) : C4 [36,9]" in note
 
 
 # ------------------------------------------------------------------ bad files: one named error, exit 2
