@@ -341,6 +341,8 @@ def _drift(y: np.ndarray, w: np.ndarray) -> float:
 # error ~0.005; equal-width semicircles, numpy.random.default_rng(777 + 31 k + beta))
 # so that no random-matrix work runs inside an analysis. For k >= 4 both
 # classes are Poisson-like within the error.
+#: the standard error of each ``_R_SUPERPOSED`` entry (the Monte Carlo's)
+SUPERPOSITION_ERR = 0.005
 _R_SUPERPOSED = {
     1: (0.5342, 0.4219, 0.3998, 0.3830, 0.3882, 0.3888, 0.3884, 0.3903, 0.3821, 0.3822, 0.3929, 0.3927),
     2: (0.6000, 0.4265, 0.4050, 0.4008, 0.3892, 0.3839, 0.3846, 0.3828, 0.3893, 0.3850, 0.3795, 0.3817),

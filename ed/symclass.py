@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .extract import superposition_r
+from .extract import SUPERPOSITION_ERR, superposition_r
 from .levelstats import R_MEAN, gap_ratios
 
 __all__ = ["CLASSES", "BETA", "ATAS_C", "SymmetryClass", "ratio_pdf", "ratio_mean", "level_multiplicity",
@@ -195,7 +195,7 @@ class SymmetryClass:
     fits : some class passes both tests (False: no pure class, see ``superposition``).
     superposition : ``(class, k)`` such that ``k >= 2`` superposed independent blocks
         of that class match ``<r~>`` (listed when no pure class fits or Poisson is a candidate).
-    lr_threshold, z_max : the thresholds used.
+    lr_threshold, z_max, r_sys : the thresholds and the systematic floor of ``r_err`` used.
     """
 
     candidates: tuple[str, ...]
@@ -212,6 +212,13 @@ class SymmetryClass:
     superposition: tuple = ()
     lr_threshold: float = 100.0
     z_max: float = 4.0
+    r_sys: float = 0.004
+
+    def shows_superposition(self, beta: int, k: int) -> bool:
+        """``<r~>`` is that of ``k`` superposed independent blocks of class ``beta``
+        (:func:`ed.extract.superposition_r`, its Monte Carlo error included) within ``z_max``."""
+        se = np.hypot(np.hypot(self.r_err, self.r_sys), SUPERPOSITION_ERR)
+        return bool(abs(self.r_mean - superposition_r(beta, k)) / se <= self.z_max)
 
     @property
     def unique(self) -> bool:
@@ -351,12 +358,12 @@ def block_class(levels_per_realisation, central: float = 0.8, lr_threshold: floa
     if n < min_ratios:  # too few ratios for a decision, whatever the likelihood says
         cands = list(dict.fromkeys([*cands, *sorted(CLASSES, key=lambda k: dll[k])[:2]]))
     cands = tuple(sorted(cands, key=lambda k: dll[k]))
-    sup = ()
+    out = SymmetryClass(cands, raw_best, confidence, mean, err, n, kramers, mult, dll, z, fits, (),
+                        lr_threshold, z_max, r_sys)
     if not fits or "Poisson" in cands:
-        sup = tuple((c, kk) for c, b in (("GOE", 1), ("GUE", 2)) for kk in range(2, 13)
-                    if abs(mean - superposition_r(b, kk)) / np.hypot(se, 0.005) <= z_max)
-    return SymmetryClass(cands, raw_best, confidence, mean, err, n, kramers, mult, dll, z, fits, sup,
-                         lr_threshold, z_max)
+        out.superposition = tuple((c, kk) for c, b in (("GOE", 1), ("GUE", 2)) for kk in range(2, 13)
+                                  if out.shows_superposition(b, kk))
+    return out
 
 
 def _sector_arrays(spectra) -> list[np.ndarray]:

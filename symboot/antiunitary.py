@@ -216,9 +216,6 @@ def _respects(r, M, tau) -> bool:
 
 
 def _allows(cls, blocks) -> bool:
-    import numpy as np
-
-    from ed.extract import superposition_r
     from ed.symclass import BETA
 
     if not blocks or not cls.n_ratios:
@@ -228,8 +225,7 @@ def _allows(cls, blocks) -> bool:
         return blocks[0][1] in cls.candidates
     if len(kinds) > 1:
         return True
-    se = np.hypot(np.hypot(cls.r_err, 0.004), 0.005)  # the classes' systematic floor, the table's error
-    return abs(cls.r_mean - superposition_r(BETA[kinds.pop()], len(blocks))) <= cls.z_max * se
+    return cls.shows_superposition(BETA[kinds.pop()], len(blocks))
 
 
 def read_antiunitary(spectra, time_reversal: bool = False, given=None) -> AntiunitaryReading:
