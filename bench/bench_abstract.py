@@ -8,6 +8,7 @@ For each: ``solve(..., time_limit=LIMIT)`` in this process, BLAS pinned to one t
 
     OMP_NUM_THREADS=1 .venv/bin/python bench/bench_abstract.py --sample 40 --limit 10
     OMP_NUM_THREADS=1 .venv/bin/python bench/bench_abstract.py --sample 40 --limit 10 --baseline  # before
+    OMP_NUM_THREADS=1 .venv/bin/python bench/bench_abstract.py --sample 40 --limit 10 --max-rank 1000  # no rank cap
     OMP_NUM_THREADS=1 .venv/bin/python bench/bench_abstract.py --compare 12,2/3,1 60,5/5,1 48,2/6,2
     .venv/bin/python bench/bench_abstract.py --all --max-order 64   # the whole sweep (hours)
 
@@ -64,14 +65,14 @@ def large_queries() -> list[dict]:
     return out
 
 
-def run(queries, limit: float) -> list[dict]:
+def run(queries, limit: float, max_rank: int | None = None) -> list[dict]:
     from threadpoolctl import threadpool_limits
 
     rows = []
     with threadpool_limits(1):
         for q in queries:
             t = time.perf_counter()
-            r = solve(parse_data(q["data"]), time_limit=limit)
+            r = solve(parse_data(q["data"]), time_limit=limit, **({} if max_rank is None else {"max_rank": max_rank}))
             dt = time.perf_counter() - t
             row = {"G": q["G"], "N": q["N"], "seconds": round(dt, 3), "abstract": r.abstract.status,
                    "status": r.status, "reason": r.abstract.reason[:120],
@@ -143,6 +144,10 @@ def main():
     ap.add_argument("--baseline", action="store_true",
                     help="the search before issue 14: no bootstrap.linear (all-d = 1 rings and the group law of "
                          "the 1-dimensional rows left to z3, rank cap 12 for every branching)")
+    ap.add_argument("--max-rank", type=int, default=None,
+                    help="solve(max_rank=...): the engine's rank cap on the fusion-ring search (default: the engine's, "
+                         "12); above bootstrap.solver.MAX_RANK the search itself runs where the linear action leaves "
+                         "at most MAX_UNKNOWNS unknowns, so e.g. --max-rank 1000 leaves the cap to it")
     ap.add_argument("--compare", nargs="*", metavar="G/N",
                     help="only: before and after side by side for these pairs, e.g. 12,2/3,1 60,5/5,1")
     a = ap.parse_args()
@@ -155,10 +160,11 @@ def main():
     n_all = len(qs)
     if not a.all:
         qs = random.Random(a.seed).sample(qs, min(a.sample, len(qs)))
-    sweep = run(qs, a.limit)
-    out = {"distinct_abelian_queries": n_all, "limit_s": a.limit, "baseline": a.baseline, "sweep": summary(sweep)}
+    sweep = run(qs, a.limit, a.max_rank)
+    out = {"distinct_abelian_queries": n_all, "limit_s": a.limit, "baseline": a.baseline, "max_rank": a.max_rank,
+           "sweep": summary(sweep)}
     if not a.no_large:
-        out["large_index"] = summary(run(large_queries(), a.limit))
+        out["large_index"] = summary(run(large_queries(), a.limit, a.max_rank))
     print(json.dumps(out))
 
 

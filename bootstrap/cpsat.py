@@ -36,8 +36,7 @@ from ortools.sat.python import cp_model
 
 from bootstrap.constraints import FUSION_AXIOMS, FUSION_RESTRICTION, Violation
 from bootstrap.solver import (
-    SearchResult, _add_associativity, _add_fusion_restriction, _add_one_dual, _add_rigidity, _enumerate_rings_z3,
-    _images, _ring_bounds, _ring_unknowns, ring_symmetries,
+    SearchResult, _add_ring_families, _enumerate_rings_z3, _ring_bounds, _ring_unknowns, ring_images, ring_symmetries,
 )
 
 #: CP-SAT workers (1: one core, deterministic). With more, CP-SAT's enumeration of all solutions
@@ -56,7 +55,7 @@ class _Infeasible(Exception):
 class _Encoder:
     """The CP-SAT model of one fusion-ring search."""
 
-    def __init__(self, ub: np.ndarray, fixed: dict | None):
+    def __init__(self, ub: np.ndarray, fixed: dict | None, key=None):
         self.model = cp_model.CpModel()
         self.ub = ub
 
@@ -65,7 +64,7 @@ class _Encoder:
             name = "N_{}_{}_{}".format(*key)
             return self.model.NewBoolVar(name) if b == 1 else self.model.NewIntVar(0, b, name)
 
-        self.N, self.var = _ring_unknowns(ub, fixed, new_var)
+        self.N, self.var = _ring_unknowns(ub, fixed, new_var, key)
         self.bound: dict[int, int] = {}  # variable index -> upper bound
         self.products: dict[tuple[int, int], object] = {}
 
@@ -122,66 +121,74 @@ class _Encoder:
         return p
 
 
-def _build(enc: _Encoder, M: np.ndarray, T: np.ndarray, dual_ok: np.ndarray, deadline: float) -> bool:
+def _build(enc: _Encoder, M: np.ndarray, T: np.ndarray, dual_ok: np.ndarray, deadline: float,
+           action=None) -> bool:
     """The constraint families of bootstrap.solver's z3 encoding. False if the deadline passed."""
-    N = enc.N
-    k = len(M)
-    enc.touch_all(k)
-    _add_fusion_restriction(enc.add, N, M, T, enc.mul)
-    _add_one_dual(enc.add, N, k)
+    enc.touch_all(len(M))
+
     def implies(cond, eqs):
         for e in eqs:
             enc.model.Add(e).OnlyEnforceIf(cond)
 
-    if not _add_rigidity(enc.add, implies, N, dual_ok, deadline):
-        return False
-    return _add_associativity(enc.add, N, k, deadline, enc.mul)
+    return _add_ring_families(enc.add, enc.add, implies, enc.N, M, T, dual_ok, deadline, enc.mul, action)
 
 
-def _lex_leader(enc: _Encoder, groups: list[list[int]], k: int, limit: int = LEX_LENGTH) -> None:
+def _involutions(groups: list[list[int]], k: int, action=None) -> list[np.ndarray]:
+    """The relabellings of order 2 for lex-leader: transpositions of neighbours of one class of
+    equal rows (ring_symmetries' ``groups``); with a fixed linear action, those that keep it
+    (LinearAction.involutions)."""
+    if action is not None:
+        return action.involutions(groups)
+    out = []
+    for g in groups:
+        for a, b in zip(g, g[1:]):
+            p = np.arange(k)
+            p[a], p[b] = b, a
+            out.append(p)
+    return out
+
+
+def _lex_leader(enc: _Encoder, perms: list[np.ndarray], limit: int = LEX_LENGTH) -> None:
     """Symmetry breaking among irreducibles with equal rows of M (the relabellings blocked
-    after each ring, ring_symmetries' ``groups``): for each transposition σ of two neighbours
-    of one class, F ≤_lex σ(F) on the unknowns in sorted order (the first ``limit`` positions
-    where the two differ). Each holds for the lex-least ring of every orbit, so no orbit is
-    lost; the canonical dedupe still keeps one ring per orbit."""
+    after each ring): for each relabelling σ of order 2 that maps the model onto itself
+    (:func:`_involutions`), F ≤_lex σ(F) on the unknowns in sorted order (the first ``limit``
+    positions where the two differ). Each holds for the lex-least ring of every orbit, so no
+    orbit is lost; the canonical dedupe still keeps one ring per orbit."""
     keys = sorted(enc.var)
     m = enc.model
 
-    def canon(i, j, l):
-        return (min(i, j), max(i, j), l)
-
-    for g in groups:
-        for a, b in zip(g, g[1:]):
-            perm = list(range(k))
-            perm[a], perm[b] = b, a
-            xs, ys, seen = [], [], set()
-            for key in keys:
-                img = canon(perm[key[0]], perm[key[1]], perm[key[2]])
-                if img == key or key in seen:
-                    continue
-                seen.add(img)  # the pair (img, key) compares the same two unknowns in reverse
-                xs.append(enc.var[key])
-                ys.append(enc.var[img])
-                if len(xs) >= limit:
-                    break
-            if not xs:
+    for perm in perms:
+        xs, ys, seen = [], [], set()
+        for key in keys:
+            x = enc.var[key]
+            y = enc.N(int(perm[key[0]]), int(perm[key[1]]), int(perm[key[2]]))
+            if isinstance(y, int):  # not a symmetry of the model here: compare the prefix only
+                break
+            if y.Index() == x.Index() or x.Index() in seen:
                 continue
-            eq_prev = None  # all earlier positions equal (None: true)
-            for t, (x, y) in enumerate(zip(xs, ys)):
-                c = m.Add(x <= y)
-                if eq_prev is not None:
-                    c.OnlyEnforceIf(eq_prev)
-                if t == len(xs) - 1:
-                    break
-                e = m.NewBoolVar("")
-                # e ⇔ eq_prev ∧ x = y
-                m.Add(x == y).OnlyEnforceIf(e)
-                if eq_prev is not None:
-                    m.AddImplication(e, eq_prev)
-                    m.Add(x != y).OnlyEnforceIf([eq_prev, e.Not()])
-                else:
-                    m.Add(x != y).OnlyEnforceIf(e.Not())
-                eq_prev = e
+            seen.add(y.Index())  # the pair (y, x) compares the same two unknowns in reverse
+            xs.append(x)
+            ys.append(y)
+            if len(xs) >= limit:
+                break
+        if not xs:
+            continue
+        eq_prev = None  # all earlier positions equal (None: true)
+        for t, (x, y) in enumerate(zip(xs, ys)):
+            c = m.Add(x <= y)
+            if eq_prev is not None:
+                c.OnlyEnforceIf(eq_prev)
+            if t == len(xs) - 1:
+                break
+            e = m.NewBoolVar("")
+            # e ⇔ eq_prev ∧ x = y
+            m.Add(x == y).OnlyEnforceIf(e)
+            if eq_prev is not None:
+                m.AddImplication(e, eq_prev)
+                m.Add(x != y).OnlyEnforceIf([eq_prev, e.Not()])
+            else:
+                m.Add(x != y).OnlyEnforceIf(e.Not())
+            eq_prev = e
 
 
 def _check_ring(F: np.ndarray, M: np.ndarray, T: np.ndarray) -> bool:
@@ -213,7 +220,7 @@ class _Collector(cp_model.CpSolverSolutionCallback):
         k = self.k
         # F = base + Σ value · scatter: the fixed entries once, then each variable's cells
         self.base = np.zeros((k, k, k), dtype=np.int64)
-        cells: dict[tuple, list] = {}
+        cells: dict[int, list] = {}
         for i in range(k):
             for j in range(k):
                 for l in range(k):
@@ -221,9 +228,9 @@ class _Collector(cp_model.CpSolverSolutionCallback):
                     if isinstance(x, int):
                         self.base[i, j, l] = x
                     else:
-                        cells.setdefault((min(i, j), max(i, j), l), []).append((i, j, l))
-        self.cells = [cells[key] for key in self.keys]
+                        cells.setdefault(x.Index(), []).append((i, j, l))
         self.vars = [enc.var[key] for key in self.keys]
+        self.cells = [tuple(np.array(cells[x.Index()]).T) for x in self.vars]
 
     def on_solution_callback(self):
         self.raw += 1
@@ -231,8 +238,7 @@ class _Collector(cp_model.CpSolverSolutionCallback):
         for x, cs in zip(self.vars, self.cells):
             v = self.Value(x)
             if v:
-                for c in cs:
-                    F[c] = v
+                F[cs] = v
         key = min(G.tobytes() for G in self.images(F))
         if key in self.seen:
             return
@@ -246,25 +252,27 @@ class _Collector(cp_model.CpSolverSolutionCallback):
 
 
 def enumerate_rings_cpsat(known, M: np.ndarray, deadline: float, max_solutions: int, res: SearchResult,
-                          fixed: dict | None, linear=None, num_workers: int | None = None) -> None:
+                          fixed: dict | None, linear=None, action=None, num_workers: int | None = None) -> None:
     """The CP-SAT search of :func:`bootstrap.solver.enumerate_fusion_rings` (the signature of
     bootstrap.solver._enumerate_rings_z3): every ring into ``res.solutions``, one per orbit of
     the blocked relabellings; ``res.complete`` False with the reason past the deadline or
     past ``max_solutions``; no ring at all: z3's unsat core as the violation."""
     k = len(M)
     T, ub, dual_ok = _ring_bounds(known, M)
-    enc = _Encoder(ub, fixed)
+    if action is not None:
+        ub = action.bound(ub)
+    enc = _Encoder(ub, fixed, action.key if action is not None else None)
     try:
-        if not _build(enc, M, T, dual_ok, deadline):
+        if not _build(enc, M, T, dual_ok, deadline, action):
             res.complete, res.reason = False, "time limit while building the fusion-ring constraints (CP-SAT)"
             return
     except _Infeasible:
-        _certify_none(known, M, deadline, fixed, linear, res)
+        _certify_none(known, M, deadline, fixed, linear, res, action)
         return
-    groups, lin_perms, n_perm = ring_symmetries(M, linear)
     if LEX_LENGTH:
-        _lex_leader(enc, groups, k)
-    images = (lambda F: _images(F, groups, lin_perms)) if n_perm <= 720 else (lambda F: [F])
+        _lex_leader(enc, _involutions(ring_symmetries(M, linear)[0], k, action))
+    images, exact = ring_images(M, linear, action)
+    res.repeats = res.repeats or not exact
     left = deadline - time.monotonic()
     if left <= 0:
         res.complete, res.reason = False, "time limit while enumerating fusion rings (CP-SAT)"
@@ -283,16 +291,16 @@ def enumerate_rings_cpsat(known, M: np.ndarray, deadline: float, max_solutions: 
     elif cb.capped:
         res.complete, res.reason = False, f"more than {max_solutions} fusion rings"
     elif status == cp_model.INFEASIBLE or (status == cp_model.OPTIMAL and not cb.rings):
-        _certify_none(known, M, deadline, fixed, linear, res)
+        _certify_none(known, M, deadline, fixed, linear, res, action)
     elif status != cp_model.OPTIMAL:
         res.complete, res.reason = False, "time limit while enumerating fusion rings (CP-SAT)"
 
 
-def _certify_none(known, M, deadline, fixed, linear, res: SearchResult) -> None:
+def _certify_none(known, M, deadline, fixed, linear, res: SearchResult, action=None) -> None:
     """CP-SAT found no ring: z3's unsat core names the refuted families (z3 given at most
     CORE_LIMIT seconds; past it, CP-SAT's verdict stands, naming both families)."""
     part = SearchResult()
-    _enumerate_rings_z3(known, M, min(deadline, time.monotonic() + CORE_LIMIT), 1, part, fixed, linear)
+    _enumerate_rings_z3(known, M, min(deadline, time.monotonic() + CORE_LIMIT), 1, part, fixed, linear, action)
     if part.solutions:  # the two solvers disagree: never claim "no ring"
         res.solutions.extend(part.solutions)
         res.complete, res.reason = False, "CP-SAT found no fusion ring where z3 found one"

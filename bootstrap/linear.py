@@ -443,3 +443,350 @@ def linear_automorphisms(M: np.ndarray, rows: list[int], table: np.ndarray, limi
         if len(out) > limit:
             return None
     return out
+
+
+# ---------------------------------------------------------------------------
+# the action of the 1-dimensional rows on the others by ⊗ (issue 14, structure before search)
+# ---------------------------------------------------------------------------
+#: at most this many subgroups of the linear group, and this many actions per group law
+MAX_SUBGROUPS = 20000
+MAX_ACTIONS = 2000
+
+
+def subgroups(table: np.ndarray, limit: int = MAX_SUBGROUPS) -> list[int] | None:
+    """Every subgroup of the finite abelian group with multiplication table ``table``, as bit
+    masks over its elements (bit 0 the identity); None if more than ``limit``."""
+    n = len(table)
+
+    def join(mask: int, g: int) -> int:
+        elems = [x for x in range(n) if mask >> x & 1]
+        out, y = mask, g
+        while not out >> y & 1:
+            for x in elems:
+                out |= 1 << int(table[x, y])
+            y = int(table[y, g])
+        return out
+
+    found = {1}
+    frontier = [1]
+    while frontier:
+        nxt = []
+        for S in frontier:
+            for g in range(n):
+                if not S >> g & 1:
+                    T = join(S, g)
+                    if T not in found:
+                        found.add(T)
+                        nxt.append(T)
+                        if len(found) > limit:
+                            return None
+        frontier = nxt
+    return sorted(found, key=lambda S: (-bin(S).count("1"), S))
+
+
+def _multisets(cands: list[tuple[int, int]], total: int, start: int = 0):
+    """Multisets (non-decreasing index tuples into ``cands``, each (mask, weight)) of weight
+    exactly ``total``."""
+    if total == 0:
+        yield ()
+        return
+    for t in range(start, len(cands)):
+        w = cands[t][1]
+        if w <= total:
+            for rest in _multisets(cands, total - w, t):
+                yield (t,) + rest
+
+
+class LinearAction:
+    """One action of the 1-dimensional rows (the group A under ⊗, law ``table`` on ``rows``) on
+    the non-linear rows X by ⊗, fixed before the search, and what it implies.
+
+    ``P[a, i]`` is the row of rows[a] ⊗ i for every i (the group law on the linear rows, the
+    action on X); ``orbits`` the A-orbits on X as (stabiliser mask, elements by coset). The
+    fusion coefficients are then equivariant, N_{λi, λ'j}^{λλ'l} = N_{ij}^l, so the search
+    carries one unknown per orbit of A × A (and i ↔ j) on the coefficients with i, j ∈ X, and
+    each constraint family is stated once per orbit of its index tuples (the images are the
+    same constraint after the substitution)."""
+
+    def __init__(self, M: np.ndarray, rows: list[int], table: np.ndarray, P: np.ndarray, orbits: list):
+        self.M, self.rows, self.table, self.P, self.orbits = M, list(rows), table, P, orbits
+        k = len(M)
+        self.k = k
+        self.linear = np.zeros(k, dtype=bool)
+        self.linear[self.rows] = True
+        bb = group_basis(table, 0)
+        self.gens = bb[0] if bb else list(range(len(rows)))
+        self.inverse = [int(np.flatnonzero(table[a] == 0)[0]) for a in range(len(rows))]
+        self.fixed = {(int(rows[a]), int(i)): int(P[a, i]) for a in range(len(rows)) for i in range(k)}
+        self.fixed.update({(i, l): c for (l, i), c in list(self.fixed.items())})
+        # coefficient orbits on X × X × [0, k): rep[(i k + j) k + l] the flat index of the rep (i ≤ j)
+        ar = np.arange(k)
+        I, J, L = np.meshgrid(ar, ar, ar, indexing="ij")
+        maps = [(P[g][I], J, P[g][L]) for g in self.gens] + [(I, P[g][J], P[g][L]) for g in self.gens] + [(J, I, L)]
+        X = ~self.linear
+        dom = (X[I] & X[J] & (I <= J)).ravel()
+        self._rep = _orbit_reps_flat([(a * k + b) * k + c for a, b, c in maps], dom)
+
+    # --- the unknowns ---------------------------------------------------------------
+    def key(self, i: int, j: int, l: int) -> tuple[int, int, int]:
+        """The representative cell of N_ij^l's orbit (i, j non-linear)."""
+        f = int(self._rep[(i * self.k + j) * self.k + l])
+        return f // (self.k * self.k), f // self.k % self.k, f % self.k
+
+    def bound(self, ub: np.ndarray) -> np.ndarray:
+        """ub with each orbit's cells bounded by the orbit's least bound (they are equal)."""
+        flat = ub.ravel().copy()
+        ok = self._rep >= 0
+        low = np.full(flat.shape, np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(low, self._rep[ok], flat[ok])
+        flat[ok] = low[self._rep[ok]]
+        return flat.reshape(ub.shape)
+
+    def unknowns(self, ub: np.ndarray) -> int:
+        """The number of unknowns left: orbits of non-linear cells with a positive bound."""
+        reps = np.unique(self._rep[self._rep >= 0])
+        return int(np.count_nonzero(self.bound(ub).ravel()[reps]))
+
+    # --- the index tuples of the constraint families, one per orbit -------------------
+    def _tuple_reps(self, maps, dom) -> list[tuple]:
+        k = self.k
+        rep = _orbit_reps_flat(maps, dom.ravel())
+        out = np.unique(rep[rep >= 0])
+        return [tuple(int(x) for x in np.unravel_index(f, (k,) * dom.ndim)) for f in out]
+
+    def pairs(self, strict: bool) -> list[tuple[int, int]]:
+        """(i, j), 1 ≤ i ≤ j (i < j if strict), one per orbit of A × A and i ↔ j."""
+        k = self.k
+        I, J = np.meshgrid(np.arange(k), np.arange(k), indexing="ij")
+        maps = [self.P[g][I] * k + J for g in self.gens] + [I * k + self.P[g][J] for g in self.gens] + [J * k + I]
+        dom = (I >= 1) & ((I < J) if strict else (I <= J))
+        return self._tuple_reps(maps, dom)
+
+    def diagonal(self) -> list[tuple[int, int]]:
+        """(a, b) ∈ [1, k)², one per orbit of A acting on both."""
+        k = self.k
+        I, J = np.meshgrid(np.arange(k), np.arange(k), indexing="ij")
+        maps = [self.P[g][I] * k + self.P[g][J] for g in self.gens]
+        return self._tuple_reps(maps, (I >= 1) & (J >= 1))
+
+    def duals(self, dual_ok: np.ndarray) -> list[tuple[int, int]]:
+        """(j, a) with row a the conjugate of row j, one per orbit of (j, a) ↦ (λj, λ̄a)."""
+        k = self.k
+        I, J = np.meshgrid(np.arange(k), np.arange(k), indexing="ij")
+        maps = [self.P[g][I] * k + self.P[self.inverse[g]][J] for g in self.gens]
+        return self._tuple_reps(maps, (I >= 1) & (J >= 1) & dual_ok)
+
+    def singles(self) -> list[int]:
+        """Every non-trivial linear row, and one non-linear row per A-orbit."""
+        return [i for i in self.rows if i] + [int(elems[0]) for _, elems in self.orbits]
+
+    # --- the relabellings that keep the action ----------------------------------------
+    def stabiliser(self, lin_perms, limit: int = 720) -> list[np.ndarray] | None:
+        """The relabellings among those blocked (an automorphism α of the group law over N
+        times a permutation σ of equal non-linear rows) that keep this action, σ π_λ σ⁻¹ =
+        π_{α(λ)}: as permutations p of all rows. None if more than ``limit``."""
+        k, rows, P = self.k, self.rows, self.P
+        pos = {r: a for a, r in enumerate(rows)}
+        out: list[np.ndarray] = []
+        for alpha in (lin_perms if lin_perms is not None else [None]):
+            apos = list(range(len(rows))) if alpha is None else [pos[alpha[r]] for r in rows]
+            amask = lambda S: sum(1 << apos[a] for a in range(len(rows)) if S >> a & 1)  # noqa: E731
+            p = np.full(k, -1, dtype=np.int64)
+            p[rows] = [rows[apos[a]] for a in range(len(rows))]
+            used = [False] * len(self.orbits)
+
+            def rec(t: int) -> bool:
+                if t == len(self.orbits):
+                    out.append(p.copy())
+                    return len(out) <= limit
+                S, elems = self.orbits[t]
+                x = int(elems[0])
+                for u, (S2, elems2) in enumerate(self.orbits):
+                    if used[u] or S2 != amask(S) or not np.array_equal(self.M[elems2[0]], self.M[x]):
+                        continue
+                    used[u] = True
+                    for y in elems2:
+                        if not np.array_equal(self.M[y], self.M[x]):
+                            continue
+                        for a in range(len(rows)):
+                            p[P[a, x]] = P[apos[a], y]
+                        if not rec(t + 1):
+                            return False
+                    used[u] = False
+                return True
+
+            if not rec(0):
+                return None
+        return out
+
+    def involutions(self, groups: list[list[int]]) -> list[np.ndarray]:
+        """Relabellings of order 2 that keep the action (for lex-leader symmetry breaking): the
+        transpositions of neighbours in ``groups`` (equal rows) that commute with every π_λ,
+        and the swaps of two orbits of the same stabiliser and rows, coset by coset."""
+        k, out = self.k, []
+        for g in groups:
+            for a, b in zip(g, g[1:]):
+                p = np.arange(k)
+                p[a], p[b] = b, a
+                if np.array_equal(p[self.P], self.P[:, p]):
+                    out.append(p)
+        for (S, e1), (S2, e2) in zip(self.orbits, self.orbits[1:]):
+            if S == S2 and len(e1) == len(e2) and len(e1) > 1 and np.array_equal(self.M[e1], self.M[e2]):
+                p = np.arange(k)
+                p[e1], p[e2] = e2, e1
+                if np.array_equal(p[self.P], self.P[:, p]):
+                    out.append(p)
+        return out
+
+
+def _orbit_reps_flat(maps, dom: np.ndarray) -> np.ndarray:
+    """For permutations ``maps`` (flat index arrays) of range(n): rep[x] = the least index of
+    x's orbit that lies in ``dom`` (-1 where the orbit misses ``dom``)."""
+    n = dom.size
+    lab = np.arange(n)
+    maps = [np.asarray(f).ravel() for f in maps]
+    while True:
+        old = lab.copy()
+        for f in maps:
+            np.minimum.at(lab, f, lab.copy())
+            lab = np.minimum(lab, lab[f])
+        lab = lab[lab]
+        if np.array_equal(lab, old):
+            break
+    best = np.full(n, n, dtype=np.int64)
+    idx = np.flatnonzero(dom)
+    np.minimum.at(best, lab[idx], idx)
+    rep = best[lab]
+    rep[rep == n] = -1
+    return rep
+
+
+def _row_key(row) -> tuple[int, ...]:
+    return tuple(int(x) for x in row)
+
+
+def linear_actions(known, M: np.ndarray, rows: list[int], table: np.ndarray, lin_perms=None,
+                   deadline: float | None = None):
+    """Every action of the linear rows (group law ``table`` on ``rows``) on the non-linear rows
+    of M by ⊗ that restriction allows, up to relabelling non-linear rows with equal rows of M
+    and the automorphisms ``lin_perms`` of the law (those blocked after each ring; None: no
+    reduction by them). Returns (list of :class:`LinearAction`, complete, reason).
+
+    λ ⊗ ρ is irreducible (λ invertible) of restriction res(λ)·res(ρ): a permutation π_λ of
+    the non-linear rows with M[π_λ ρ] = μ_λ · M[ρ] (μ_λ = res(λ) permuting N's irreducibles),
+    and λ ↦ π_λ a homomorphism. Up to relabelling equal rows, such an action is its multiset of
+    orbits, an orbit of stabiliser S (a subgroup of Inv(R) = {λ : μ_λ R = R}, R a row of it)
+    covering every row of R's μ-orbit |Inv(R) : S| times. So: the rows of one μ-orbit must
+    occur equally often (c times each), and each μ-orbit's orbits are a multiset of subgroups
+    S ≤ Inv(R) with Σ |Inv(R) : S| = c. The dual rows' orbits have the same stabilisers
+    ((λρ)* = λ̄ ρ*), so a μ-orbit and its conjugate get the same multiset."""
+    from collections import Counter
+
+    k = len(M)
+    n = len(rows)
+    lin = set(rows)
+    X = [i for i in range(k) if i not in lin]
+    pos = {r: a for a, r in enumerate(rows)}
+    # μ_a permutes N's irreducibles: nperm[a][ν] = μ_a ⊗ ν
+    nperm = []
+    for r in rows:
+        mu = int(np.flatnonzero(M[r])[0])
+        c = known.fusion[mu]
+        if not np.all(c.sum(axis=1) == 1):  # pragma: no cover - a 1-dim ⊗ an irreducible is irreducible
+            return [], False, "a 1-dimensional irreducible of N does not permute N's irreducibles"
+        nperm.append(c.argmax(axis=1))
+
+    def shift(a: int, R: tuple) -> tuple:
+        out = [0] * len(R)
+        for nu, x in enumerate(R):
+            out[int(nperm[a][nu])] = x
+        return tuple(out)
+
+    count = Counter(_row_key(M[i]) for i in X)
+    mu_orbits: list[tuple[tuple, ...]] = []  # each sorted, first the base row R0
+    seen: set = set()
+    for R in sorted(count):
+        if R in seen:
+            continue
+        O = tuple(sorted({shift(a, R) for a in range(n)}))
+        seen.update(O)
+        if len({count.get(Q, 0) for Q in O}) != 1:
+            return [], True, ""  # the rows of one μ-orbit occur unequally often: no action
+        mu_orbits.append(O)
+    subs = subgroups(table)
+    if subs is None:
+        return [], False, f"more than {MAX_SUBGROUPS} subgroups of the linear group"
+    size = {S: bin(S).count("1") for S in subs}
+    options = []  # per μ-orbit: (Inv mask, candidate (S, index) list)
+    for O in mu_orbits:
+        R0 = O[0]
+        inv = sum(1 << a for a in range(n) if shift(a, R0) == R0)
+        c = count[R0]
+        cands = [(S, size[inv] // size[S]) for S in subs if S & ~inv == 0 and size[inv] // size[S] <= c]
+        options.append(cands)
+    conj = {O: tuple(sorted(tuple(int(x) for x in np.array(R)[known.dual]) for R in O)) for O in mu_orbits}
+    index_of = {O: t for t, O in enumerate(mu_orbits)}
+    if lin_perms is not None:
+        apos = [[pos[alpha[r]] for r in rows] for alpha in lin_perms]
+        amap = [lambda S, ap=ap: sum(1 << ap[a] for a in range(n) if S >> a & 1) for ap in apos]
+    else:
+        amap = [lambda S: S]
+
+    types: list[tuple] = []
+    keys: set = set()
+    choice: list = [None] * len(mu_orbits)
+
+    def rec(t: int) -> bool:
+        if deadline is not None and time.monotonic() >= deadline:
+            return False
+        if t == len(mu_orbits):
+            typ = tuple(tuple(sorted(options[u][s][0] for s in choice[u])) for u in range(len(mu_orbits)))
+            key = min(tuple(tuple(sorted(f(S) for S in ms)) for ms in typ) for f in amap)
+            if key not in keys:
+                keys.add(key)
+                types.append(typ)
+            return len(types) <= MAX_ACTIONS
+        O = mu_orbits[t]
+        d = index_of.get(conj[O], t)
+        if d < t:  # the conjugate μ-orbit's orbits have the same stabilisers
+            choice[t] = choice[d]
+            return rec(t + 1)
+        for ms in _multisets(options[t], count[O[0]]):
+            choice[t] = ms
+            if not rec(t + 1):
+                return False
+        return True
+
+    finished = rec(0)
+    if not finished:
+        why = (f"more than {MAX_ACTIONS} actions of the linear rows" if len(types) > MAX_ACTIONS
+               else "time limit while enumerating the actions of the linear rows")
+        return [], False, why
+    acts = []
+    for typ in types:
+        P = np.zeros((n, k), dtype=np.int64)
+        for a in range(n):
+            P[a, rows] = [rows[int(table[a, pos[r]])] for r in rows]
+        free = {R: [i for i in X if _row_key(M[i]) == R] for R in count}
+        orbits = []
+        for O, ms in zip(mu_orbits, typ):
+            for S in ms:
+                cosets: dict[int, int] = {}  # least element of a coset -> its irreducible
+                coset_of = [0] * n
+                for a in range(n):
+                    cs = min(int(table[a, s]) for s in range(n) if S >> s & 1)
+                    coset_of[a] = cs
+                    if cs not in cosets:
+                        cosets[cs] = free[shift(cs, O[0])].pop(0)
+                for a in range(n):
+                    for b in range(n):
+                        P[b, cosets[coset_of[a]]] = cosets[coset_of[int(table[b, a])]]
+                orbits.append((S, [cosets[c] for c in sorted(cosets)]))
+        # the checks that make it an action restriction allows (by construction; cheap)
+        for a in range(n):
+            assert sorted(P[a].tolist()) == list(range(k))
+            assert all(_row_key(M[P[a, i]]) == shift(a, _row_key(M[i])) for i in X)
+            for b in range(n):
+                assert np.array_equal(P[a][P[b]], P[int(table[a, b])])
+        acts.append(LinearAction(M, rows, table, P, orbits))
+    return acts, True, ""

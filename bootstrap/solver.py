@@ -51,6 +51,7 @@ class SearchResult:
     complete: bool = True
     reason: str = ""  # why incomplete
     violations: list[Violation] = field(default_factory=list)  # unsat core / filters, by family
+    repeats: bool = False  # the relabellings were too many to block: a ring may occur more than once
 
 
 def _ms(deadline: float) -> int:
@@ -241,7 +242,7 @@ def _assemble(rows, counts, r) -> np.ndarray:
 # ---------------------------------------------------------------------------
 def enumerate_fusion_rings(known, M: np.ndarray, deadline: float | None = None,
                            max_solutions: int = MAX_RINGS, linear_first: bool = True,
-                           engine: str | None = None) -> SearchResult:
+                           engine: str | None = None, action_first: bool = True) -> SearchResult:
     """Every commutative fusion ring on G's irreducibles compatible with M (up to relabelling
     irreducibles with equal rows of M). Row 0 of M is G's trivial irreducible.
 
@@ -249,6 +250,11 @@ def enumerate_fusion_rings(known, M: np.ndarray, deadline: float | None = None,
     restriction (linear); exactly one dual; rigidity; associativity (the only quadratic
     family); then enumeration, blocking each ring and its relabellings. A branching whose rows
     are all 1-dimensional (G abelian) is decided without z3 by bootstrap.linear, at any rank.
+    Otherwise the structure of the 1-dimensional rows is fixed first (``linear_first``): each
+    group law they can carry, and for each (``action_first``) each action by ⊗ on the other
+    rows (bootstrap.linear.linear_actions); the unknowns are then one per orbit of that action
+    on the coefficients. Above rank :data:`MAX_RANK` the search runs only where at most
+    :data:`MAX_UNKNOWNS` unknowns are left (else: incomplete, with the count).
 
     ``engine`` picks the enumerator of the remaining search: "z3" (this module) or "cpsat"
     (bootstrap.cpsat, OR-Tools CP-SAT on the same unknowns, bounds and symmetry blocking);
@@ -277,17 +283,76 @@ def enumerate_fusion_rings(known, M: np.ndarray, deadline: float | None = None,
     rows, tables = found  # where the deadline stopped the laws early, the ones built are searched
     killed: list[Violation] = []
     for table in tables:
-        fixed = {(int(a), int(b)): int(table[x, y]) for x, a in enumerate(rows) for y, b in enumerate(rows)}
-        part = SearchResult()
-        search(known, M, deadline, max_solutions - len(res.solutions), part, fixed, (rows, table))
-        res.solutions.extend(part.solutions)
-        killed.extend(part.violations)
-        if not part.complete:
-            res.complete, res.reason = False, part.reason
+        linear = (rows, table)
+        if not action_first:
+            part = SearchResult()
+            fixed = {(int(a), int(b)): int(table[x, y]) for x, a in enumerate(rows) for y, b in enumerate(rows)}
+            search(known, M, deadline, max_solutions - len(res.solutions), part, fixed, linear)
+            res.solutions.extend(part.solutions)
+            killed.extend(part.violations)
+            if not part.complete:
+                res.complete, res.reason = False, part.reason
+                return res
+            continue
+        # ... and each action of the 1-dimensional rows on the others by ⊗ (bootstrap.linear)
+        from bootstrap.linear import linear_actions, linear_automorphisms
+
+        auts = linear_automorphisms(M, rows, table, limit=720)  # None: too many to reduce the actions by
+        actions, done, why = linear_actions(known, M, rows, table, auts, deadline)
+        if not done:
+            res.complete, res.reason = False, why
             return res
+        if not actions:
+            killed.append(Violation(FUSION_RESTRICTION, "the 1-dimensional rows of M act in no way on the "
+                                    "others by ⊗ that restriction to N allows"))
+        for action in actions:
+            part = SearchResult()
+            if len(M) > MAX_RANK:
+                left = action.unknowns(_ring_bounds(known, M)[1])
+                if left > MAX_UNKNOWNS:
+                    res.complete, res.reason = False, (f"fusion-ring search skipped for rank {len(M)} > {MAX_RANK} "
+                                                       f"with {left} > {MAX_UNKNOWNS} unknowns left by the linear action")
+                    return res
+            search(known, M, deadline, max_solutions - len(res.solutions), part, action.fixed, linear, action)
+            res.solutions.extend(part.solutions)
+            res.repeats = res.repeats or part.repeats or auts is None
+            killed.extend(part.violations)
+            if not part.complete:
+                res.complete, res.reason = False, part.reason
+                return res
     if not res.solutions:
         res.violations.extend(dict.fromkeys(killed))
+    if res.repeats:
+        res.solutions, res.repeats = _distinct_rings(M, res.solutions)
     return res
+
+
+def _distinct_rings(M: np.ndarray, rings: list[np.ndarray], max_nodes: int = 20000) -> tuple[list, bool]:
+    """(one ring per isomorphism class, whether some pair stayed undecided): where the
+    relabellings were too many to block, rings found twice are merged afterwards
+    (bootstrap.naming.ring_isomorphism; an undecided pair keeps both)."""
+    from bootstrap.naming import IsomorphismUndecided, ring_isomorphism
+
+    out: list[np.ndarray] = []
+    undecided = False
+    for F in rings:
+        same = False
+        for R in out:
+            try:
+                if ring_isomorphism(M, R, M, F, max_nodes) is not None:
+                    same = True
+                    break
+            except IsomorphismUndecided:
+                undecided = True
+        if not same:
+            out.append(F)
+    return out, undecided
+
+
+#: the fusion-ring search runs on branchings of rank ≤ MAX_RANK as they are; above it only where
+#: the action of the 1-dimensional rows leaves at most MAX_UNKNOWNS unknowns (else: incomplete)
+MAX_RANK = 12
+MAX_UNKNOWNS = 400
 
 
 #: the fusion-ring enumerator enumerate_fusion_rings uses by default: "cpsat" (OR-Tools CP-SAT,
@@ -307,24 +372,27 @@ def _ring_engine(engine: str | None):
 
 
 def _enumerate_rings_z3(known, M: np.ndarray, deadline: float, max_solutions: int, res: SearchResult,
-                        fixed: dict | None, linear=None) -> None:
+                        fixed: dict | None, linear=None, action=None) -> None:
     """The z3 search of :func:`enumerate_fusion_rings`, with ``fixed[(a, b)] = c`` the product
-    of 1-dimensional rows a ⊗ b = c where their group law is given."""
+    a ⊗ b = c where it is given (the group law of the 1-dimensional rows, and with ``action``
+    (bootstrap.linear.LinearAction) their action on the others, whose orbits then carry one
+    unknown each)."""
     T, ub, dual_ok = _ring_bounds(known, M)
+    if action is not None:
+        ub = action.bound(ub)
     flags = {f: z3.Bool(f"track:{f}") for f in (FUSION_RESTRICTION, FUSION_AXIOMS)}
     restriction, axioms = flags[FUSION_RESTRICTION], flags[FUSION_AXIOMS]
-    N, var = _ring_unknowns(ub, fixed)
+    N, var = _ring_unknowns(ub, fixed, key=action.key if action is not None else None)
     s = z3.SolverFor("QF_NIA")
     _add_ring_bounds(s, N, ub)
-    _add_fusion_restriction(lambda e: _guarded(s, restriction, e), N, M, T)
     axiom = lambda e: _guarded(s, axioms, e)  # noqa: E731
-    _add_one_dual(axiom, N, len(M))
     # building the k⁴ quadratic terms in z3's Python API is itself seconds at rank 12
-    if not (_add_rigidity(axiom, lambda c, eqs: axiom(z3.Implies(c == 1, z3.And(eqs))), N, dual_ok, deadline)
-            and _add_associativity(axiom, N, len(M), deadline)):
+    if not _add_ring_families(lambda e: _guarded(s, restriction, e), axiom,
+                              lambda c, eqs: axiom(z3.Implies(c == 1, z3.And(eqs))), N, M, T, dual_ok, deadline,
+                              action=action):
         res.complete, res.reason = False, "time limit while building the fusion-ring constraints"
         return
-    _enumerate_rings(s, flags, N, var, M, deadline, max_solutions, res, linear)
+    _enumerate_rings(s, flags, N, var, M, deadline, max_solutions, res, linear, action)
 
 
 def _ring_bounds(known, M: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -344,11 +412,14 @@ def _ring_bounds(known, M: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return T, ub, dual_ok
 
 
-def _ring_unknowns(ub: np.ndarray, fixed: dict | None = None, new_var: Callable | None = None):
+def _ring_unknowns(ub: np.ndarray, fixed: dict | None = None, new_var: Callable | None = None,
+                   key: Callable | None = None):
     """(N, var): N(i, j, l) is N_ij^l — an int where the unit axiom, a zero bound or a given
-    product of 1-dimensional rows (``fixed[(i, j)] = l``) fixes it, else the variable of the
-    unordered pair {i, j} (commutativity), created on first use in var by ``new_var((i, j, l))``
-    (default: the z3 integer ``N_i_j_l``)."""
+    product (``fixed[(i, j)] = l``: the group law of the 1-dimensional rows, their action on
+    the others) fixes it, else the variable of the unordered pair {i, j} (commutativity) —
+    with ``key``, of the cell ``key(i, j, l)`` representing its orbit (equivariance under the
+    fixed action) — created on first use in var by ``new_var((i, j, l))`` (default: the z3
+    integer ``N_i_j_l``)."""
     var: dict[tuple[int, int, int], object] = {}
     fixed = fixed or {}
     new_var = new_var or (lambda key: z3.Int("N_{}_{}_{}".format(*key)))
@@ -360,14 +431,16 @@ def _ring_unknowns(ub: np.ndarray, fixed: dict | None = None, new_var: Callable 
             return int(i == l)
         if (i, j) in fixed:
             return int(fixed[i, j] == l)
-        if i > j:
+        if key is not None:
+            i, j, l = key(i, j, l)
+        elif i > j:
             i, j = j, i
         if ub[i, j, l] == 0:
             return 0
-        key = (i, j, l)
-        if key not in var:
-            var[key] = new_var(key)
-        return var[key]
+        cell = (i, j, l)
+        if cell not in var:
+            var[cell] = new_var(cell)
+        return var[cell]
 
     return N, var
 
@@ -403,82 +476,114 @@ def _mul(a, b):
 
 
 def _add_ring_bounds(s: z3.Solver, N, ub: np.ndarray) -> None:
-    """0 ≤ N_ij^l ≤ ub_ij^l for each unknown (i ≤ j, both non-trivial)."""
+    """0 ≤ N_ij^l ≤ ub_ij^l for each unknown (i ≤ j, both non-trivial), once per unknown."""
     k = len(ub)
+    done = set()
     for i in range(1, k):
         for j in range(i, k):
             for l in range(k):
                 x = N(i, j, l)
-                if not isinstance(x, int):
+                if not isinstance(x, int) and x.get_id() not in done:
+                    done.add(x.get_id())
                     s.add(x >= 0, x <= int(ub[i, j, l]))
 
 
-def _add_fusion_restriction(add, N, M: np.ndarray, T: np.ndarray, mul=_mul) -> None:
+def _add_fusion_restriction(add, N, M: np.ndarray, T: np.ndarray, mul=_mul, pairs=None) -> None:
     """Σ_l N_ij^l m_lρ = T_ijρ: fusing then restricting to N is restricting then fusing (linear).
     ``add`` states one constraint, ``mul`` forms a product: the engine's (z3 here, CP-SAT in
-    bootstrap.cpsat), so both state the same families."""
+    bootstrap.cpsat), so both state the same families. ``pairs``: the (i, j) to state it for
+    (default every 1 ≤ i ≤ j; under a fixed linear action one per orbit)."""
     k, r = M.shape
-    for i in range(1, k):
-        for j in range(i, k):
-            for rho in range(r):
-                add(_total([mul(N(i, j, l), int(M[l, rho])) for l in range(k) if M[l, rho]]) == int(T[i, j, rho]))
+    if pairs is None:
+        pairs = [(i, j) for i in range(1, k) for j in range(i, k)]
+    for i, j in pairs:
+        for rho in range(r):
+            add(_total([mul(N(i, j, l), int(M[l, rho])) for l in range(k) if M[l, rho]]) == int(T[i, j, rho]))
 
 
-def _add_one_dual(add, N, k: int) -> None:
-    """Σ_j N_ij^0 = 1: each irreducible has exactly one dual."""
-    for i in range(1, k):
+def _add_one_dual(add, N, k: int, singles=None) -> None:
+    """Σ_j N_ij^0 = 1: each irreducible has exactly one dual (for i in ``singles``, default all)."""
+    for i in (range(1, k) if singles is None else singles):
         add(_total([N(i, j, 0) for j in range(1, k)]) == 1)
 
 
-def _add_rigidity(add, implies, N, dual_ok: np.ndarray, deadline: float) -> bool:
+def _add_rigidity(add, implies, N, dual_ok: np.ndarray, deadline: float, duals=None, inner=None) -> bool:
     """N_ij^l = N_{j* l}^i whenever a = j* (N_ja^0 = 1). ``implies(c, eqs)`` states "c = 1
-    forces every one of eqs" in the engine's terms. False if the deadline passed first."""
+    forces every one of eqs" in the engine's terms. ``duals``: the (j, a) to state it for
+    (default every pair with dual_ok), ``inner`` the (i, l) (default all non-trivial). False
+    if the deadline passed first."""
     k = len(dual_ok)
-    for j in range(1, k):
+    if duals is None:
+        duals = [(j, a) for j in range(1, k) for a in range(1, k) if dual_ok[j, a]]
+    if inner is None:
+        inner = [(i, l) for i in range(1, k) for l in range(1, k)]
+    for j, a in duals:
         if time.monotonic() >= deadline:
             return False
-        for a in range(1, k):
-            if not dual_ok[j, a]:
-                continue
-            cond = N(j, a, 0)
-            eqs = [N(i, j, l) == N(a, l, i) for i in range(1, k) for l in range(1, k)]
-            if any(e is False for e in eqs):
-                add(cond == 0)
-                continue
-            eqs = [e for e in eqs if e is not True]
-            if eqs:
-                if isinstance(cond, int):
-                    if cond == 1:
-                        for e in eqs:
-                            add(e)
-                else:
-                    implies(cond, eqs)
+        cond = N(j, a, 0)
+        eqs = [N(i, j, l) == N(a, l, i) for i, l in inner]
+        if any(e is False for e in eqs):
+            add(cond == 0)
+            continue
+        eqs = [e for e in eqs if e is not True]
+        if eqs:
+            if isinstance(cond, int):
+                if cond == 1:
+                    for e in eqs:
+                        add(e)
+            else:
+                implies(cond, eqs)
     return True
 
 
-def _add_associativity(add, N, k: int, deadline: float, mul=_mul) -> bool:
+def _add_associativity(add, N, k: int, deadline: float, mul=_mul, pairs=None, inner=None) -> bool:
     """L_i L_j = L_j L_i for the fusion matrices (L_i)_a^m = N_ia^m: with commutativity, the
-    ring is associative. The only quadratic family. False if the deadline passed first."""
-    for i in range(1, k):
-        if time.monotonic() >= deadline:
+    ring is associative. The only quadratic family. ``pairs``: the (i < j) to state it for,
+    ``inner`` the entries (a, b) (defaults: all). False if the deadline passed first."""
+    if pairs is None:
+        pairs = [(i, j) for i in range(1, k) for j in range(i + 1, k)]
+    if inner is None:
+        inner = [(a, b) for a in range(1, k) for b in range(1, k)]
+    for n_done, (i, j) in enumerate(pairs):
+        if n_done % 16 == 0 and time.monotonic() >= deadline:
             return False
-        for j in range(i + 1, k):
-            for a in range(1, k):
-                for b in range(1, k):
-                    lhs = _total([mul(N(i, a, m), N(j, m, b)) for m in range(k)])
-                    rhs = _total([mul(N(j, a, m), N(i, m, b)) for m in range(k)])
-                    add(lhs == rhs)
+        for a, b in inner:
+            lhs = _total([mul(N(i, a, m), N(j, m, b)) for m in range(k)])
+            rhs = _total([mul(N(j, a, m), N(i, m, b)) for m in range(k)])
+            add(lhs == rhs)
     return True
+
+
+def _add_ring_families(restrict, add, implies, N, M: np.ndarray, T: np.ndarray, dual_ok: np.ndarray,
+                       deadline: float, mul=_mul, action=None) -> bool:
+    """Every family of the fusion-ring search, in the engine's terms (``restrict`` states a
+    restriction constraint, ``add`` an axiom, ``implies`` a reified block, ``mul`` a product):
+    the fusion restriction, one dual, rigidity, associativity. With ``action`` (a fixed linear
+    action, bootstrap.linear.LinearAction) each family is stated once per orbit of its index
+    tuples — the other members are the same constraint once the unknowns are equivariant.
+    False if the deadline passed first."""
+    k = len(M)
+    if action is None:
+        pairs = strict = singles = duals = inner = None
+    else:
+        pairs, strict, singles = action.pairs(False), action.pairs(True), action.singles()
+        duals, inner = action.duals(dual_ok), action.diagonal()
+    _add_fusion_restriction(restrict, N, M, T, mul, pairs)
+    _add_one_dual(add, N, k, singles)
+    return (_add_rigidity(add, implies, N, dual_ok, deadline, duals, inner)
+            and _add_associativity(add, N, k, deadline, mul, strict, inner))
 
 
 def _enumerate_rings(s: z3.Solver, flags: dict[str, z3.BoolRef], N, var: dict, M: np.ndarray,
-                     deadline: float, max_solutions: int, res: SearchResult, linear=None) -> None:
+                     deadline: float, max_solutions: int, res: SearchResult, linear=None, action=None) -> None:
     """Every model of s into res.solutions as a tensor F, blocking F and its images under
     permutations of irreducibles with equal rows of M (up to 720 of them). With ``linear`` =
     (rows, table), the group law of the 1-dimensional rows is fixed: the images are then
-    those under its automorphisms over N times permutations of the other rows."""
+    those under its automorphisms over N times permutations of the other rows; with
+    ``action`` also the action on the others: only the relabellings that keep it."""
     k = len(M)
-    groups, lin_perms, n_perm = ring_symmetries(M, linear)
+    images, exact = ring_images(M, linear, action)
+    res.repeats = res.repeats or not exact
     keys = sorted(var)
     for model in _models(s, flags, deadline, res, "fusion rings", FUSION_AXIOMS,
                          lambda names: f"no fusion ring is compatible with this branching ({names})"):
@@ -489,8 +594,7 @@ def _enumerate_rings(s: z3.Solver, flags: dict[str, z3.BoolRef], N, var: dict, M
                     x = N(i, j, l)
                     F[i, j, l] = x if isinstance(x, int) else model.eval(x, model_completion=True).as_long()
         res.solutions.append(F)
-        images = _images(F, groups, lin_perms) if n_perm <= 720 else [F]
-        for G in images:
+        for G in images(F):
             s.add(z3.Or([var[key] != int(G[key]) for key in keys]) if keys else z3.BoolVal(False))
         if len(res.solutions) >= max_solutions:
             res.complete, res.reason = False, f"more than {max_solutions} fusion rings"
@@ -523,17 +627,40 @@ def ring_symmetries(M: np.ndarray, linear=None) -> tuple[list[list[int]], list |
     return groups, lin_perms, n_perm
 
 
-def _images(F: np.ndarray, groups: list[list[int]], lin_perms=None) -> list[np.ndarray]:
+def ring_images(M: np.ndarray, linear=None, action=None) -> tuple[Callable[[np.ndarray], list[np.ndarray]], bool]:
+    """(F ↦ the images of F under the relabellings blocked after it, exact): ring_symmetries';
+    with a fixed linear action, those of them that keep it (LinearAction.stabiliser, at most
+    max(720, 2·10⁷ / k³) of them); beyond the limit [F] alone, and exact False."""
+    groups, lin_perms, n_perm = ring_symmetries(M, linear)
+    if action is not None:
+        perms = None
+        if lin_perms is not None:
+            perms = action.stabiliser(lin_perms, limit=max(720, 20_000_000 // len(M) ** 3))
+        if perms is None:
+            return (lambda F: [F]), False
+        return (lambda F: _images(F, [], None, perms)), True
+    if n_perm > 720:
+        return (lambda F: [F]), False
+    return (lambda F: _images(F, groups, lin_perms)), True
+
+
+def _images(F: np.ndarray, groups: list[list[int]], lin_perms=None, perms=None) -> list[np.ndarray]:
+    """F relabelled by every product of ``lin_perms`` and permutations within ``groups`` (or by
+    each of the explicit permutations ``perms``), each distinct image once."""
     k = len(F)
     out, seen = [], set()
-    for base, perms in itertools.product(lin_perms or [None], itertools.product(*(itertools.permutations(g) for g in groups))):
-        p = list(range(k))
-        for a, b in (base or {}).items():
-            p[a] = b
-        for g, q in zip(groups, perms):
-            for a, b in zip(g, q):
+    if perms is None:
+        perms = []
+        for base, qs in itertools.product(lin_perms or [None],
+                                          itertools.product(*(itertools.permutations(g) for g in groups))):
+            p = list(range(k))
+            for a, b in (base or {}).items():
                 p[a] = b
-        p = np.array(p)
+            for g, q in zip(groups, qs):
+                for a, b in zip(g, q):
+                    p[a] = b
+            perms.append(np.array(p))
+    for p in perms:
         G = np.empty_like(F)
         G[np.ix_(p, p, p)] = F
         key = G.tobytes()

@@ -172,3 +172,170 @@ def test_an_expired_limit_is_incomplete_not_no_solution():
     assert not res.complete and res.reason
     res = enumerate_fusion_rings(Kn, M)
     assert res.complete and len(res.solutions) == 2  # the ring of D8 and Q8 (TY(C2²)), and TY(C4): no group
+
+
+# ---------------------------------------------------------------------------
+# the action of the 1-dimensional rows on the others, fixed before the search (issue 14)
+# ---------------------------------------------------------------------------
+#: (G, N): non-abelian G of order 16–64 whose own branching over the abelian N is mixed
+#: (some d > 1) and of rank > 12 — searched only with the linear action fixed
+MIXED = [
+    ((64, 27), (32, 16)),  # rank 40, 32 linear rows
+    ((54, 11), (18, 2)),   # rank 22
+    ((64, 120), (16, 2)),  # rank 28
+    ((40, 5), (2, 1)),     # C4 x D10 over C2, rank 16, 8 linear rows
+    ((64, 32), (8, 5)),    # rank 13
+    ((48, 31), (8, 2)),    # rank 16
+]
+
+
+def _own_branching(gid, nid):
+    from bootstrap.known import known_subgroup
+
+    G, N = groupdb.load(gid), groupdb.load(nid)
+    j = next(s.position for s in G.subgroups if s.id == nid)
+    return G, N, known_subgroup({"id": list(nid)}), np.array(stored_branching(G, j, N)[0])
+
+
+def _same_rows(A, B) -> bool:
+    return A.shape == B.shape and sorted(map(tuple, A.tolist())) == sorted(map(tuple, B.tolist()))
+
+
+@pytest.mark.parametrize("gid,nid", MIXED)
+def test_mixed_branchings_above_rank_12_are_searched(gid, nid):
+    """The fusion-ring search on G's own rank > 12 branching M completes (the old rank cap
+    skipped it), and every group of groupdb with that (N, M) — the named search on R = MᵀM,
+    its matches whose branching is M up to the order of rows — has its ring among the rings
+    found (up to isomorphism carrying rows of M to equal rows)."""
+    import time
+
+    from bootstrap.naming import named_search
+    from bootstrap.solver import MAX_RANK, enumerate_fusion_rings
+
+    G, N, known, M = _own_branching(gid, nid)
+    assert len(M) > MAX_RANK and not np.all(M @ known.dims == 1)
+    res = enumerate_fusion_rings(known, M, time.monotonic() + 10)
+    assert res.complete, res.reason
+    data = parse_data({"subgroup": {"id": list(nid)}, "ramp": (M.T @ M).tolist()})
+    found = named_search(data, G.order)
+    assert found.complete
+    mine = [m for m in found.matches if _same_rows(np.asarray(m.branching), M)]
+    assert any(m.group.id == gid for m in mine)
+    for m in mine:
+        F = np.array(tensor_coefficients(m.group), dtype=np.int64)
+        assert any(_iso(M, R, np.asarray(m.branching), F) for R in res.solutions), f"{m.group} not found"
+    for a, b in itertools.combinations(res.solutions, 2):  # each ring once
+        assert not _iso(M, a, M, b)
+
+
+def test_mixed_search_z3_and_cpsat_agree_above_rank_12():
+    import time
+
+    from bootstrap.solver import enumerate_fusion_rings
+
+    _, _, known, M = _own_branching((40, 5), (2, 1))
+    z = enumerate_fusion_rings(known, M, time.monotonic() + 10, engine="z3")
+    c = enumerate_fusion_rings(known, M, time.monotonic() + 10, engine="cpsat")
+    assert z.complete and c.complete and len(z.solutions) == len(c.solutions) > 0
+    assert all(any(_iso(M, a, M, b) for b in c.solutions) for a in z.solutions)
+
+
+def test_mixed_search_past_its_deadline_is_incomplete():
+    import time
+
+    from bootstrap.solver import enumerate_fusion_rings
+
+    _, _, known, M = _own_branching((64, 120), (16, 2))
+    res = enumerate_fusion_rings(known, M, time.monotonic() - 1)
+    assert not res.complete and res.reason and not res.violations
+
+
+def _brute_force_actions(known, M, rows, table):
+    """Every action of the linear rows on the others (all permutations of the generators'
+    images, brute force): the arrays P[a, i] = rows[a] ⊗ i that are homomorphisms, with
+    M[P[a, i]] = μ_a · M[i]."""
+    from bootstrap.linear import group_basis
+
+    k, n = len(M), len(rows)
+    X = [i for i in range(k) if i not in rows]
+    pos = {r: a for a, r in enumerate(rows)}
+    gens, _ = group_basis(table, 0)
+    coords = {}  # position -> exponents of gens
+    for es in itertools.product(*(range(len(rows)) for _ in gens)):
+        x = 0
+        for g, e in zip(gens, es):
+            for _ in range(e):
+                x = int(table[x, g])
+        coords.setdefault(x, es)
+    shifted = []
+    for a in range(n):
+        mu = int(np.flatnonzero(M[rows[a]])[0])
+        perm = known.fusion[mu].argmax(axis=1)
+        shifted.append(lambda R, perm=perm: tuple(R[np.argsort(perm)]))
+    out = []
+    for imgs in itertools.product(*(itertools.permutations(X) for _ in gens)):
+        pg = []
+        for g, img in zip(gens, imgs):
+            p = np.arange(k)
+            p[rows] = [rows[int(table[g, b])] for b in range(n)]
+            p[X] = img
+            pg.append(p)
+        P = np.empty((n, k), dtype=np.int64)
+        for a in range(n):
+            p = np.arange(k)
+            for q, e in zip(pg, coords[a]):
+                for _ in range(e):
+                    p = q[p]
+            P[a] = p
+        if not all(np.array_equal(P[a][P[b]], P[int(table[a, b])]) for a in range(n) for b in range(n)):
+            continue
+        if all(tuple(M[P[a, i]]) == shifted[a](M[i]) for a in range(n) for i in X):
+            out.append(P)
+    return out
+
+
+def test_linear_actions_are_the_compatible_ones_up_to_relabelling():
+    """Brute force over all permutations: every action of the linear rows on the others that
+    restriction allows is conjugate (by an automorphism of the law over N and a permutation of
+    equal rows) to exactly one of linear_actions', and each of those is such an action."""
+    from bootstrap.known import known_subgroup
+    from bootstrap.linear import linear_actions, linear_automorphisms
+
+    K = known_subgroup({"cyclic": 2})
+    M = np.array([[1, 0], [1, 0], [0, 1], [0, 1], [1, 1], [1, 1], [1, 1], [2, 0], [0, 2]])
+    found, _, _ = linear_structures(K, M)
+    rows, tables = found
+    assert len(tables) == 2  # C4 and C2 x C2 over C2
+    X = [i for i in range(len(M)) if i not in rows]
+    classes = [[i for i in X if np.array_equal(M[i], M[j])] for j in X]
+    sigmas = []
+    for perms in itertools.product(*(itertools.permutations(c) for c in {tuple(c) for c in classes})):
+        s = np.arange(len(M))
+        for c, q in zip({tuple(c) for c in classes}, perms):
+            s[list(c)] = q
+        sigmas.append(s)
+    total = 0
+    for table in tables:
+        auts = linear_automorphisms(M, rows, table)
+        pos = {r: a for a, r in enumerate(rows)}
+
+        def canon(P):
+            keys = []
+            for alpha in auts:
+                for s in sigmas:
+                    h = s.copy()
+                    for a, b in alpha.items():
+                        h[a] = b
+                    Q = np.empty_like(P)  # (h·P)[α(a), h(i)] = h(P[a, i])
+                    for a in range(len(rows)):
+                        Q[pos[alpha[rows[a]]], h] = h[P[a]]
+                    keys.append(Q.tobytes())
+            return min(keys)
+
+        brute = {canon(P) for P in _brute_force_actions(K, M, rows, table)}
+        acts, complete, _ = linear_actions(K, M, rows, table, auts)
+        assert complete
+        got = [canon(act.P) for act in acts]
+        assert len(got) == len(set(got)) and set(got) == brute
+        total += len(got)
+    assert total > 2
