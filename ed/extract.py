@@ -322,6 +322,19 @@ def _wide_blocks(xs: XSFF, beta: int, rho_nodes, kmax: int = 8) -> tuple[np.ndar
     return np.argmin(z, axis=0) + 1.0, [[k + 1 for k in range(kmax) if z[k, m] <= 3] for m in range(S)]
 
 
+def _coincident_fraction(per_realisation, rtol: float = 1e-6) -> float:
+    """Fraction of a sector's level gaps below ``rtol`` mean spacings (exact multiplets)."""
+    small = total = 0
+    for e in per_realisation:
+        e = np.sort(np.asarray(e, float))
+        if len(e) < 2 or e[-1] <= e[0]:
+            continue
+        gaps = np.diff(e)
+        small += int(np.count_nonzero(gaps < rtol * (e[-1] - e[0]) / (len(e) - 1)))
+        total += len(gaps)
+    return small / total if total else 0.0
+
+
 def _drift(y: np.ndarray, w: np.ndarray) -> float:
     """Change of the normalised xSFF between the two halves of the window (log time).
 
@@ -434,6 +447,9 @@ def extract_ramp(xs: XSFF, levels: list[list[np.ndarray]] | None = None, ratios:
     notes = []
     nodes = xs.center + xs.width * _GH_X
     rho_nodes = [sector_density(levels[m], nodes, xs.width / 4) for m in range(S)]
+    # a block held more than once in a sector (exactly coinciding levels) weighs m² on the ramp and
+    # the plateau alike: the widened reading's "flat at its own block count" then has no meaning
+    multiplets = [_coincident_fraction(levels[m]) > 0.01 for m in range(S)] if levels else [True] * S
     fits, errs, wins, wide, counts = {}, {}, {}, {}, {}
     for bt in ([beta] if beta else [1, 2]):
         nb = np.ones(S)
@@ -448,7 +464,7 @@ def extract_ramp(xs: XSFF, levels: list[list[np.ndarray]] | None = None, ratios:
             # every sector's window is widened, so that cross entries keep an overlap
             nb, counts[bt] = _wide_blocks(xs, bt, rho_nodes)
             wider = detect_windows(xs, nb, bt, tau_max=WIDE_TAU, rho_nodes=rho_nodes)
-            if (ratios and all(w is not None for w in wider)
+            if (ratios and all(w is not None for w in wider) and not any(multiplets)
                     and np.all(xs.g2.mean(axis=1) / nb >= WIDE_MIN_LEVELS)):
                 win, wide[bt] = wider, True
                 f, e = _fit_matrix(xs, bt, win, rho_nodes, nb)

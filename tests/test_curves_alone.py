@@ -130,3 +130,16 @@ def test_few_realisations_never_a_wrong_answer(tmp_path, realisations, seed, nam
     assert curves.groups == named, (curves.verdict, curves.notes)
     assert curves.solution.status == ("incomplete" if not named else "complete"), curves.verdict
     assert "unique" in curves.verdict if named else "not a negative answer" in curves.verdict
+
+
+@pytest.mark.slow
+def test_multiplets_are_not_read_through_widened_windows(tmp_path):
+    """Ashkin–Teller with K at L = 6 (10 realisations, ~30 s): S4's 2-dim irreducible sits twice
+    in sector 00 (its levels exactly doubled there), which weighs 4 on ramp and plateau alike, so
+    a widened window's "flat at its own block count" means nothing. Read through one, sector 00
+    came out {2, 3} (S4: 1 + 1 + 2² = 6) and the curves said "no group". Sectors with exact
+    multiplets are not widened: the plateau names S4 at index 6, as the census does."""
+    full, curves = _both(tmp_path, "data/models/ashkin_teller_potts_nnn.json", {"L": 6}, 10, 3)
+    assert full.groups == [S4], full.verdict
+    assert curves.groups == [S4], (curves.verdict, curves.notes)
+    assert not any("windows extend to" in n for n in curves.notes)
