@@ -322,6 +322,12 @@ def _wide_blocks(xs: XSFF, beta: int, rho_nodes, kmax: int = 8) -> tuple[np.ndar
     return np.argmin(z, axis=0) + 1.0, [[k + 1 for k in range(kmax) if z[k, m] <= 3] for m in range(S)]
 
 
+def _widened(est: IntegerEstimate, more) -> IntegerEstimate:
+    """``est`` with the integers ``more`` also plausible (a single integer only if one remains)."""
+    both = sorted(set(est.candidates) | set(more))
+    return replace(est, value=both[0] if len(both) == 1 else None, candidates=both)
+
+
 def _coincident_fraction(per_realisation, rtol: float = 1e-6) -> float:
     """Fraction of a sector's level gaps below ``rtol`` mean spacings (exact multiplets)."""
     small = total = 0
@@ -447,9 +453,7 @@ def extract_ramp(xs: XSFF, levels: list[list[np.ndarray]] | None = None, ratios:
     notes = []
     nodes = xs.center + xs.width * _GH_X
     rho_nodes = [sector_density(levels[m], nodes, xs.width / 4) for m in range(S)]
-    # a block held more than once in a sector (exactly coinciding levels) weighs m² on the ramp and
-    # the plateau alike: the widened reading's "flat at its own block count" then has no meaning
-    multiplets = [_coincident_fraction(levels[m]) > 0.01 for m in range(S)] if levels else [True] * S
+    may_widen = None  # decided once, where some window is missing
     fits, errs, wins, wide, counts = {}, {}, {}, {}, {}
     for bt in ([beta] if beta else [1, 2]):
         nb = np.ones(S)
@@ -458,14 +462,19 @@ def extract_ramp(xs: XSFF, levels: list[list[np.ndarray]] | None = None, ratios:
             f, e = _fit_matrix(xs, bt, win, rho_nodes, nb)
             nb = np.where(np.isfinite(np.diag(f)), np.maximum(1.0, np.rint(np.diag(f))), 1.0)
         wide[bt] = False
-        if any(w is None for w in win):
+        if any(w is None for w in win) and may_widen is None:
+            # a block held more than once in a sector (exactly coinciding levels) weighs m² on the
+            # ramp and the plateau alike: the widened reading's "flat at its own block count" then
+            # has no meaning; nor without the level statistics that vet it
+            may_widen = bool(ratios) and bool(levels) and not any(_coincident_fraction(levels[m]) > 0.01
+                                                                 for m in range(S))
+        if any(w is None for w in win) and may_widen:
             # the Thouless bump reaches the plateau onset (a small or weakly chaotic chain): past it
             # the xSFF over the *full* form factor is still flat at R, through the Heisenberg time;
             # every sector's window is widened, so that cross entries keep an overlap
             nb, counts[bt] = _wide_blocks(xs, bt, rho_nodes)
             wider = detect_windows(xs, nb, bt, tau_max=WIDE_TAU, rho_nodes=rho_nodes)
-            if (ratios and all(w is not None for w in wider) and not any(multiplets)
-                    and np.all(xs.g2.mean(axis=1) / nb >= WIDE_MIN_LEVELS)):
+            if all(w is not None for w in wider) and np.all(xs.g2.mean(axis=1) / nb >= WIDE_MIN_LEVELS):
                 win, wide[bt] = wider, True
                 f, e = _fit_matrix(xs, bt, win, rho_nodes, nb)
         fits[bt], errs[bt], wins[bt] = f, e, win
@@ -516,12 +525,9 @@ def extract_ramp(xs: XSFF, levels: list[list[np.ndarray]] | None = None, ratios:
                 bound = int(np.floor(np.sqrt((fit[a, a] + 3 * err[a, a] + 0.5) * (fit[b, b] + 3 * err[b, b] + 0.5))))
             est = integer_estimate(fit[a, b], err[a, b], floor=floor, upper=bound)
             if a == b and wide[beta] and windows[a] is not None:
-                both = sorted(set(est.candidates) | set(counts[beta][a]))
-                est = replace(est, value=both[0] if len(both) == 1 else None, candidates=both)
+                est = _widened(est, counts[beta][a])
             if other is not None:
-                alt = integer_estimate(other * fit[a, b], other * err[a, b], floor=floor)
-                both = sorted(set(est.candidates) | set(alt.candidates))
-                est = replace(est, value=both[0] if len(both) == 1 else None, candidates=both)
+                est = _widened(est, integer_estimate(other * fit[a, b], other * err[a, b], floor=floor).candidates)
             row.append(est)
         entries.append(row)
     # a sector holding several independent blocks has Poisson-like <r> even when
