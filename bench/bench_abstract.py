@@ -8,7 +8,7 @@ For each: ``solve(..., time_limit=LIMIT)`` in this process, BLAS pinned to one t
 
     OMP_NUM_THREADS=1 .venv/bin/python bench/bench_abstract.py --sample 40 --limit 10
     OMP_NUM_THREADS=1 .venv/bin/python bench/bench_abstract.py --sample 40 --limit 10 --baseline  # before
-    OMP_NUM_THREADS=1 .venv/bin/python bench/bench_abstract.py --sample 40 --limit 10 --max-rank 1000  # no rank cap
+    OMP_NUM_THREADS=1 .venv/bin/python bench/bench_abstract.py --sample 40 --limit 10 --max-rank 12  # the old engine cap
     OMP_NUM_THREADS=1 .venv/bin/python bench/bench_abstract.py --compare 12,2/3,1 60,5/5,1 48,2/6,2
     .venv/bin/python bench/bench_abstract.py --all --max-order 64   # the whole sweep (hours)
 
@@ -145,9 +145,9 @@ def main():
                     help="the search before issue 14: no bootstrap.linear (all-d = 1 rings and the group law of "
                          "the 1-dimensional rows left to z3, rank cap 12 for every branching)")
     ap.add_argument("--max-rank", type=int, default=None,
-                    help="solve(max_rank=...): the engine's rank cap on the fusion-ring search (default: the engine's, "
-                         "12); above bootstrap.solver.MAX_RANK the search itself runs where the linear action leaves "
-                         "at most MAX_UNKNOWNS unknowns, so e.g. --max-rank 1000 leaves the cap to it")
+                    help="solve(max_rank=...): a rank cap on the fusion-ring search (default: none beyond the "
+                         "search's own: above bootstrap.solver.MAX_RANK only where the linear action leaves at most "
+                         "MAX_UNKNOWNS unknowns; 12 was the engine's cap before session 9)")
     ap.add_argument("--compare", nargs="*", metavar="G/N",
                     help="only: before and after side by side for these pairs, e.g. 12,2/3,1 60,5/5,1")
     a = ap.parse_args()

@@ -12,7 +12,7 @@ does so since). Where the curves answer from the plateau: the index used, ``inde
 (or at ``--report-index``) with ``index * plateau_err`` (the standard error from the
 realisations' scatter, ``XSFF.plateau_err``) and the floor's sector spread. ``--model`` runs
 another model file (the Ashkin-Teller chain with K: ``data/models/ashkin_teller_potts_nnn.json
---seed 3``). Stops before a run whose predicted time exceeds ``--max-seconds``. Not run by the
+--seed 3``; ``--param theta=...`` for a model's parameter). Stops before a run whose predicted time exceeds ``--max-seconds``. Not run by the
 tests; see bench/RESULTS.md.
 
     .venv/bin/python -m bench.curves_realisations --L 8 --realisations 8 16 32 64
@@ -29,7 +29,8 @@ from pathlib import Path
 import numpy as np
 
 
-def one(L: int, n: int, seed: int, model: str = "data/models/s3_chain.json", report_index: int | None = None) -> dict:
+def one(L: int, n: int, seed: int, model: str = "data/models/s3_chain.json", report_index: int | None = None,
+        params: dict | None = None) -> dict:
     import symboot
     from bootstrap.known import known_subgroup
     from ed import modelspec
@@ -39,7 +40,7 @@ def one(L: int, n: int, seed: int, model: str = "data/models/s3_chain.json", rep
     from ed.xsff_io import save_xsff
     from symboot import pipeline
 
-    spec = symboot.model_spec(model, {"L": L}, n, seed)
+    spec = symboot.model_spec(model, {"L": L, **(params or {})}, n, seed)
     t0 = time.monotonic()
     ms = modelspec.ensemble_from_spec(spec)
     a = analyse([m.H for m in ms], ms[0].generators, ms[0].orders, fixed=ms[0].fixed, workers=1)
@@ -78,11 +79,14 @@ def main(argv=None) -> None:
     ap.add_argument("--realisations", type=int, nargs="+", default=[8, 16, 32, 64])
     ap.add_argument("--seed", type=int, nargs="+", default=[1], help="one run per seed and realisation count")
     ap.add_argument("--model", default="data/models/s3_chain.json", help="model file (default: the S3 chain)")
+    ap.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                    help="a model parameter (repeatable), e.g. --model quantum_torus_chain --param theta=0.7853981633974483")
     ap.add_argument("--report-index", type=int, default=None,
                     help="print index * P~ at this index (default: the index the curves answered with)")
     ap.add_argument("--max-seconds", type=float, default=180.0,
                     help="skip a run whose time, extrapolated linearly in n from the last, exceeds this")
     args = ap.parse_args(argv)
+    params = {k: float(v) for k, v in (p.split("=", 1) for p in args.param)}
     for seed in args.seed:
         per = None
         for n in sorted(args.realisations):
@@ -90,7 +94,7 @@ def main(argv=None) -> None:
                 print(json.dumps({"L": args.L, "realisations": n, "seed": seed, "skipped": f"predicted {per * n:.0f} s "
                                   f"> {args.max_seconds:.0f} s"}), flush=True)
                 continue
-            r = one(args.L, n, seed, args.model, args.report_index)
+            r = one(args.L, n, seed, args.model, args.report_index, params)
             per = r["seconds_ed"] / n
             print(json.dumps(r), flush=True)
 

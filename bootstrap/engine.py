@@ -73,9 +73,8 @@ def _signature(M: np.ndarray, F: np.ndarray):
 
 
 DEFAULT_MAX_ORDER = 200
-MAX_RANK = 12  # abstract fusion-ring search only below this rank (SPEC: rank ≲ 12)
 MERGE_RANK = 24  # named candidates are merged by ring isomorphism below this rank
-MERGE_NODES = 20000  # search nodes per ring isomorphism before it is left undecided
+MERGE_NODES = 200000  # search nodes per ring isomorphism before it is left undecided
 
 
 @dataclass(eq=False)  # identity: field-wise == on numpy arrays is ambiguous (list.index, `in`)
@@ -206,7 +205,7 @@ def _table_for(F: np.ndarray, order: int, G=None) -> tuple[ExactTable | None, st
     return None, "", Violation(CHARACTER_TABLE, f"exact values not recognised ({note})")
 
 
-def solve(data: SpectralData, time_limit: float = 10.0, abstract: bool = True, max_rank: int = MAX_RANK,
+def solve(data: SpectralData, time_limit: float = 10.0, abstract: bool = True, max_rank: int | None = None,
           reconstruct_limit: int = 12) -> Result:
     """Every candidate representation theory of G ⊃ N consistent with the data.
 
@@ -222,8 +221,10 @@ def solve(data: SpectralData, time_limit: float = 10.0, abstract: bool = True, m
         Seconds for the abstract search (all indices together); the named search is not limited.
     abstract : bool
         Run the abstract (SMT) search at all.
-    max_rank : int
+    max_rank : int, optional
         Skip the fusion-ring search for branchings with more rows (reported as incomplete).
+        Default: no cap here; the search's own (bootstrap.solver: above rank ``MAX_RANK`` only
+        where the linear action leaves at most ``MAX_UNKNOWNS`` unknowns).
     reconstruct_limit : int
         Reconstruct the character table from the fusion ring for at most this many named
         groups; beyond it the stored table is shown (``table_source`` says which).
@@ -325,7 +326,7 @@ class NamedReach:
                 "beyond_coverage": self.beyond_coverage}
 
 
-def _abstract_candidates(data: SpectralData, index: int, deadline: float, max_rank: int,
+def _abstract_candidates(data: SpectralData, index: int, deadline: float, max_rank: int | None,
                          log: AbstractReach) -> list[Candidate]:
     """The abstract search at one index: branchings M, the fusion rings of each M, and the
     rings whose N-columns and character table check out."""
@@ -339,7 +340,7 @@ def _abstract_candidates(data: SpectralData, index: int, deadline: float, max_ra
         if time.monotonic() >= deadline:
             log.limit(where, "time limit before all branchings were examined")
             break
-        if len(M) > max_rank and not is_linear_branching(K, M):  # all d = 1: constructed, any rank
+        if max_rank is not None and len(M) > max_rank and not is_linear_branching(K, M):  # all d = 1: constructed, any rank
             log.limit(where, f"fusion-ring search skipped for rank {len(M)} > {max_rank}")
             continue
         rings = enumerate_fusion_rings(K, M, deadline)

@@ -45,7 +45,7 @@ def _data(data):
     raise SymbootInputError(f"data must be SpectralData, an input object or a file path, got {type(data).__name__}")
 
 
-def solve(data, *, time_limit: float = 10.0, abstract: bool = True, max_rank: int = 12):
+def solve(data, *, time_limit: float = 10.0, abstract: bool = True, max_rank: int | None = None):
     """Every representation theory of G ⊃ N consistent with ``data`` (SPEC §3), exact, named.
 
     Parameters
@@ -57,8 +57,9 @@ def solve(data, *, time_limit: float = 10.0, abstract: bool = True, max_rank: in
         Seconds for the abstract (SMT) search; the named search is not limited.
     abstract : bool
         Run the abstract search at all.
-    max_rank : int
-        Largest rank for the abstract fusion-ring search.
+    max_rank : int, optional
+        Largest rank for the abstract fusion-ring search (default: the search's own limits,
+        bootstrap.engine.solve).
 
     Returns
     -------

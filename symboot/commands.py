@@ -56,7 +56,9 @@ def _echo_result(result, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
 @click.option("--time-limit", type=POSITIVE_FLOAT, default=10.0, show_default=True, help="seconds for the abstract (SMT) search")
 @click.option("--no-abstract", is_flag=True, help="named search only")
-@click.option("--max-rank", type=POSITIVE, default=12, show_default=True, help="largest rank for the abstract fusion-ring search")
+@click.option("--max-rank", type=POSITIVE, default=None,
+              help="largest rank for the abstract fusion-ring search (default: above rank 12 only where the "
+                   "action of the 1-dimensional irreducibles leaves at most 400 unknowns)")
 def solve(data_file, as_json, time_limit, no_abstract, max_rank):
     """Every representation theory of G ⊃ N consistent with DATA_FILE, exact, named.
 

@@ -46,6 +46,13 @@ CASES = [
     ((64, 2), (32, 3)),   # C8 x C8 ⊃ C8 x C4, rank 64
     ((16, 2), (2, 1)),    # C4 x C4 ⊃ C2, index 8: 14 groups, branchings of rank 7, 10, 16
     ((16, 5), (4, 1)),    # C8 x C2 ⊃ C4, index 4
+    # mixed dimensions above rank 12, end to end (the engine's old rank cap 12 skipped them);
+    # above MERGE_RANK (24: [64,27] rank 40, [64,120] rank 28) the merge with the named groups is
+    # still left undecided
+    ((54, 11), (18, 2)),   # rank 22
+    ((48, 31), (8, 2)),    # rank 16
+    ((63, 1), (7, 1)),     # C7 : C9 over C7, rank 15
+    ((64, 12), (8, 1)),    # over C8, index 8
 ]
 
 
