@@ -12,8 +12,8 @@ does so since). Where the curves answer from the plateau: the index used, ``inde
 (or at ``--report-index``) with ``index * plateau_err`` (the standard error from the
 realisations' scatter, ``XSFF.plateau_err``) and the floor's sector spread. ``--model`` runs
 another model file (the Ashkin-Teller chain with K: ``data/models/ashkin_teller_potts_nnn.json
---seed 3``; ``--param theta=...`` for a model's parameter). Stops before a run whose predicted time exceeds ``--max-seconds``. Not run by the
-tests; see bench/RESULTS.md.
+--seed 3``; ``--param theta=...`` sets a model parameter). Stops before a run whose predicted
+time exceeds ``--max-seconds``. Not run by the tests; see bench/RESULTS.md.
 
     .venv/bin/python -m bench.curves_realisations --L 8 --realisations 8 16 32 64
     .venv/bin/python -m bench.curves_realisations --model data/models/ashkin_teller_potts_nnn.json --L 5 --realisations 3 5 10 20 --seed 3 --report-index 6

@@ -15,6 +15,7 @@ import click
 
 from bootstrap.data import load_data, parse_data
 from bootstrap.engine import solve as run_solve
+from bootstrap.solver import MAX_RANK, MAX_UNKNOWNS
 from bootstrap.verify import verify as run_verify
 from groupdb import store
 from groupdb.characters import branching
@@ -57,8 +58,8 @@ def _echo_result(result, as_json: bool) -> None:
 @click.option("--time-limit", type=POSITIVE_FLOAT, default=10.0, show_default=True, help="seconds for the abstract (SMT) search")
 @click.option("--no-abstract", is_flag=True, help="named search only")
 @click.option("--max-rank", type=POSITIVE, default=None,
-              help="largest rank for the abstract fusion-ring search (default: above rank 12 only where the "
-                   "action of the 1-dimensional irreducibles leaves at most 400 unknowns)")
+              help=f"largest rank for the abstract fusion-ring search (default: above rank {MAX_RANK} only where "
+                   f"the action of the 1-dimensional irreducibles leaves at most {MAX_UNKNOWNS} unknowns)")
 def solve(data_file, as_json, time_limit, no_abstract, max_rank):
     """Every representation theory of G ⊃ N consistent with DATA_FILE, exact, named.
 
