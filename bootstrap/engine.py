@@ -38,9 +38,9 @@ from bootstrap.constraints import (
     check_fusion_restriction, reciprocity,
 )
 from bootstrap.data import SpectralData
-from bootstrap.naming import IsomorphismUndecided, Match, named_search, ring_isomorphism
+from bootstrap.naming import IsomorphismUndecided, Match, embedding_matches, named_search, ring_isomorphism
 from bootstrap.solver import SearchResult, enumerate_branchings, enumerate_fusion_rings
-from bootstrap.linear import group_ring_type, is_linear_branching
+from bootstrap.linear import group_ring_type, is_group_ring, is_linear_branching
 
 from common.summary import group_label, html_summary
 from groupdb.characters import tensor_coefficients as _tensor_coefficients
@@ -73,7 +73,7 @@ def _signature(M: np.ndarray, F: np.ndarray):
 
 
 DEFAULT_MAX_ORDER = 200
-MERGE_RANK = 24  # named candidates are merged by ring isomorphism below this rank
+MERGE_RANK = 64  # rings that are not group rings are merged by ring isomorphism to this rank
 MERGE_NODES = 200000  # search nodes per ring isomorphism before it is left undecided
 
 
@@ -250,7 +250,7 @@ def solve(data: SpectralData, time_limit: float = 10.0, abstract: bool = True, m
 
         searches.append("abstract search (branchings and certificates z3" +
                         (", fusion rings CP-SAT)" if RING_ENGINE == "cpsat" else ")"))
-    _note_unnamed(candidates, named.unstored)
+    _note_unnamed(data, candidates, named.unstored)
     status = _status(candidates, named, log, violations)
     index = rec.indices[0] if len(rec.indices) == 1 else None
     order = index * K.order if index else None
@@ -383,37 +383,65 @@ def _named_candidates(data: SpectralData, order: int, candidates: list[Candidate
     _attach_named(data, list(found.matches), candidates, order, reconstruct_limit, violations)
 
 
-def _note_unnamed(candidates: list[Candidate], unstored: dict[int, str]) -> None:
-    """Say for each candidate no group names why none does — or which groups it may be, where
-    the ring isomorphism to a named group was left undecided (never "not group-like" then).
+def _note_unnamed(data: SpectralData, candidates: list[Candidate], unstored: dict[int, str]) -> None:
+    """Attach to each candidate every named group that gives it, and say for each candidate no
+    group names why none does — or which groups it may be, where an isomorphism was left
+    undecided (never "not group-like" then).
 
-    A named group is attached under one relabelling of Irr(N); another branching the data allow
-    may be the same group's ring with N's irreducibles matched otherwise. "Not group-like" is
-    said only where the fusion ring itself is no named group's: any group realising the
-    candidate reproduces the data, so the exhaustive named search has named it."""
+    The named search attaches a group under one subgroup class and one relabelling of Irr(N);
+    another branching the data allow may be the same group with N embedded or matched
+    otherwise, and groups with one character table (D8, Q8) share candidates: where a
+    candidate's ring is a named group's, every stored class ≅ N of that group and every
+    relabelling is tried (:func:`bootstrap.naming.embedding_matches`) and a hit is attached.
+    "Not group-like" is said only where no group of the order gives the candidate: any group
+    realising it reproduces the data, so the exhaustive named search has named that group."""
     named = {}
     for c in candidates:
         for m in c.groups:
-            named.setdefault((c.order, m.group.id), m.group)
+            named.setdefault((c.order, m.group.id), m)
     for c in candidates:
         if c.unmatched:
             c.note = "; ".join(filter(None, [c.note, _undecided_note(c.unmatched)]))
-        if c.groups or c.unmatched:
             continue
-        same, undecided = _ring_only_matches(c, [G for (o, _), G in named.items() if o == c.order])
-        if same or undecided:
+        have = {m.group.id for m in c.groups}
+        same, undecided = _ring_only_matches(
+            c, [m.group for (o, g), m in named.items() if o == c.order and g not in have])
+        embedded, open_ = [], []
+        for G in same:
+            try:
+                hits = embedding_matches(data, G, named[(c.order, G.id)].positions, c.branching, c.fusion,
+                                         MERGE_NODES)
+            except IsomorphismUndecided:
+                open_.append(G)
+                continue
+            if hits:
+                embedded.append(Match(G, tuple(j for j, _ in hits), hits[0][1]))
+        if embedded:
+            c.groups.extend(embedded)
+            if "named" not in c.found_by:
+                c.found_by.append("named")
+        if c.groups or open_ or undecided:
             c.note = "; ".join(filter(None, [
-                f"its fusion ring is that of {', '.join(G.name for G in same)} (named with another branching): "
-                "the same group with N's irreducibles matched otherwise, if that embedding gives this "
-                "branching (not decided here)" if same else "",
-                f"may be the ring of {', '.join(G.name for G in undecided)}: the ring isomorphism was not decided"
-                if undecided else ""]))
-        elif c.order in unstored:
-            c.note = f"no stored group of order {c.order} realises it, but {unstored[c.order]}"
+                c.note,
+                f"{', '.join(m.group.name for m in embedded)} with N embedded or its irreducibles matched "
+                "otherwise — the same group, another branching" if embedded else "",
+                f"its fusion ring is that of {', '.join(G.name for G in open_)}: whether some subgroup ≅ N "
+                f"gives this branching was not decided within {MERGE_NODES} search nodes" if open_ else "",
+                _undecided_ring_note(undecided)]))
+            continue
+        ring = (f"its fusion ring is that of {', '.join(G.name for G in same)}, but no subgroup ≅ N there "
+                "gives this branching under any relabelling of Irr(N); ") if same else ""
+        if c.order in unstored:
+            c.note = f"{ring}no stored group of order {c.order} realises it, but {unstored[c.order]}"
         elif c.order <= coverage():
-            c.note = f"not group-like: no group of order {c.order} realises it (the database is complete there)"
+            c.note = f"not group-like: {ring}no group of order {c.order} realises it (the database is complete there)"
         else:
             c.note = f"not a group of order ≤ {coverage()} (beyond the database)"
+
+
+def _undecided_ring_note(groups: list) -> str:
+    return (f"may be the ring of {', '.join(G.name for G in groups)}: the ring isomorphism was not decided"
+            if groups else "")
 
 
 def _ring_only_matches(c: Candidate, groups: list) -> tuple[list, list]:
@@ -483,7 +511,7 @@ def _attach_named(data, matches: list[Match], candidates: list[Candidate], order
     reconstruct = len(matches) == 1 or (len(matches) <= reconstruct_limit and all(m.group.nclasses <= 32 for m in matches))
     buckets: dict = {}
     for c in candidates:
-        if c.order == order and len(c.branching) <= MERGE_RANK:
+        if c.order == order and _mergeable(c.branching, c.fusion):
             buckets.setdefault(_signature(c.branching, c.fusion), []).append(c)
     for m in matches:
         M = m.branching
@@ -492,7 +520,7 @@ def _attach_named(data, matches: list[Match], candidates: list[Candidate], order
         if problems:
             violations.append(Violation("cross-check", f"{m.group.name} fails the abstract constraints: "
                                         + "; ".join(map(str, problems))))
-        same = buckets.get(_signature(M, F), []) if len(M) <= MERGE_RANK else []
+        same = buckets.get(_signature(M, F), []) if _mergeable(M, F) else []
         c, undecided = _isomorphic_candidate(same, M, F)
         if c is not None:
             c.groups.append(m)
@@ -513,8 +541,14 @@ def _attach_named(data, matches: list[Match], candidates: list[Candidate], order
             candidates[-1].note = (f"not merged with {len(undecided)} candidate(s) of the same invariants "
                                    f"(found by {found_by}): the ring isomorphism was not decided within "
                                    f"{MERGE_NODES} search nodes")
-        if len(M) <= MERGE_RANK:
+        if _mergeable(M, F):
             buckets.setdefault(_signature(M, F), []).append(candidates[-1])
+
+
+def _mergeable(M: np.ndarray, F: np.ndarray) -> bool:
+    """Whether the merge by ring isomorphism is tried: group rings at every rank (their
+    isomorphism is a search over a basis, naming._group_ring_isomorphism), others to MERGE_RANK."""
+    return len(M) <= MERGE_RANK or is_group_ring(F)
 
 
 def _isomorphic_candidate(same: list[Candidate], M: np.ndarray, F: np.ndarray

@@ -378,7 +378,7 @@ def group_ring_values(F: np.ndarray):
     gens, ords = bb
     k = len(F)
     e = math.lcm(*ords) if ords else 1
-    coords = _coordinates(mul, gens, ords)
+    coords = basis_coordinates(mul, gens, ords)
     if len(coords) != k:
         return None
     chars = list(itertools.product(*(range(o) for o in ords)))
@@ -387,7 +387,7 @@ def group_ring_values(F: np.ndarray):
     return values, e
 
 
-def _coordinates(mul: np.ndarray, gens: list[int], ords: list[int], identity: int = 0) -> dict[int, tuple]:
+def basis_coordinates(mul: np.ndarray, gens: list[int], ords: list[int], identity: int = 0) -> dict[int, tuple]:
     """Each element's coordinates in the basis ``gens`` (orders ``ords``) of the group law ``mul``."""
     coords = {identity: tuple(0 for _ in gens)}
     frontier = [identity]
@@ -413,7 +413,7 @@ def linear_automorphisms(M: np.ndarray, rows: list[int], table: np.ndarray, limi
     if bb is None:  # pragma: no cover - table is a group law
         return None
     gens, ords = bb
-    coords = _coordinates(table, gens, ords)
+    coords = basis_coordinates(table, gens, ords)
     n = len(rows)
     order = [0] * n
     for g in range(n):

@@ -342,7 +342,7 @@ def indicators_fit(rows, nu, data_rows, allowed, distinct: bool = False) -> bool
 
 
 def matching_classes(G: Group, positions, N: Group, *, ramp=None, plateau=None, census=None,
-                     distinct: bool = False, indicators=None) -> list[tuple[int, np.ndarray]]:
+                     distinct: bool = False, indicators=None, accept=None) -> list[tuple[int, np.ndarray]]:
     """(j, π) for each given subgroup class j of G (≅ N) whose branching reproduces the data
     after relabelling Irr(N) by π ∈ Aut(N) (M_data = M_j[:, π]).
 
@@ -355,6 +355,8 @@ def matching_classes(G: Group, positions, N: Group, *, ramp=None, plateau=None, 
     indicators : sequence of sets, optional
         Per census row, the allowed Frobenius–Schur indicators of its irreducible(s);
         matched against G's stored indicators (:func:`indicators_fit`).
+    accept : callable (j, π) -> bool, optional
+        A further test of a relabelling that fits everything else.
     """
     tests = []
     if ramp is not None:
@@ -391,11 +393,12 @@ def matching_classes(G: Group, positions, N: Group, *, ramp=None, plateau=None, 
         def full(pi) -> bool:
             if not all(ok(have[name][np.ix_(pi, pi)]) for name, _, ok in tests):
                 return False
-            if want is None:
-                return True
             # the indicators depend on π: two rows G relabels into each other may carry different ν
-            return rows_fit(list(range(len(pi))), pi) and (
-                indicators is None or indicators_fit(M_H[:, pi].tolist(), nu_G, census.tolist(), indicators, distinct))
+            if want is not None and not (rows_fit(list(range(len(pi))), pi) and (
+                    indicators is None or indicators_fit(M_H[:, pi].tolist(), nu_G, census.tolist(), indicators,
+                                                         distinct))):
+                return False
+            return accept is None or accept(j, pi)
 
         pi = find_relabelling(N, partial, full)
         if pi is not None:

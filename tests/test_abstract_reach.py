@@ -46,9 +46,7 @@ CASES = [
     ((64, 2), (32, 3)),   # C8 x C8 ⊃ C8 x C4, rank 64
     ((16, 2), (2, 1)),    # C4 x C4 ⊃ C2, index 8: 14 groups, branchings of rank 7, 10, 16
     ((16, 5), (4, 1)),    # C8 x C2 ⊃ C4, index 4
-    # mixed dimensions above rank 12, end to end (the engine's old rank cap 12 skipped them);
-    # above MERGE_RANK (24: [64,27] rank 40, [64,120] rank 28) the merge with the named groups is
-    # still left undecided
+    # mixed dimensions above rank 12, end to end (the engine's old rank cap 12 skipped them)
     ((54, 11), (18, 2)),   # rank 22
     ((48, 31), (8, 2)),    # rank 16
     ((63, 1), (7, 1)),     # C7 : C9 over C7, rank 15
@@ -100,9 +98,12 @@ def test_abstract_search_completes_and_agrees_with_groupdb(gid, nid):
         for s in m.group.subgroups_isomorphic_to(nid):
             M = stored_branching(m.group, s.position, N)[0]
             for p in auts:
-                realisations.append((M[:, p], F))
+                realisations.append((m.group.id, M[:, p], F))
     for c in abstract:
-        if any(_iso(c.branching, c.fusion, M, F) for M, F in realisations):
+        # the groups attached to c are exactly those realising it through some class and relabelling
+        realised_by = {g for g, M, F in realisations if _iso(c.branching, c.fusion, M, F)}
+        assert realised_by == {m.group.id for m in c.groups}, (realised_by, c.note)
+        if realised_by:
             continue
         # a fusion ring no group realises can survive every check (SPEC §3): never an abelian
         # group ring (every d = 1 is Ĝ for an abelian G), and the report must say so
@@ -346,3 +347,79 @@ def test_linear_actions_are_the_compatible_ones_up_to_relabelling():
         assert len(got) == len(set(got)) and set(got) == brute
         total += len(got)
     assert total > 2
+
+
+# ---------------------------------------------------------------------------
+# merging named groups into abstract candidates at every rank (issue 14)
+# ---------------------------------------------------------------------------
+def _brute_isomorphic(M1, F1, M2, F2) -> bool:
+    """Every permutation tried: the definition of ring_isomorphism's answer, independently."""
+    k = len(M1)
+    for p in itertools.permutations(range(k)):
+        p = np.array(p)
+        if np.array_equal(M1[p], M2) and np.array_equal(F1[p][:, p][:, :, p], F2):
+            return True
+    return False
+
+
+def _group_ring(orders, images):
+    """The ring of ⊕ Z/o (elements in lexicographic order) with M: the element's image under the
+    homomorphism to Z/2 sending generator t to images[t], as a one-hot row over N = C2."""
+    els = list(itertools.product(*(range(o) for o in orders)))
+    ix = {e: i for i, e in enumerate(els)}
+    k = len(els)
+    F = np.zeros((k, k, k), dtype=np.int64)
+    for a in els:
+        for b in els:
+            F[ix[a], ix[b], ix[tuple((x + y) % o for x, y, o in zip(a, b, orders))]] = 1
+    M = np.zeros((k, 2), dtype=np.int64)
+    for e in els:
+        M[ix[e], sum(c * v for c, v in zip(e, images)) % 2] = 1
+    return M, F
+
+
+@pytest.mark.parametrize("A,B", [
+    (((4, 2), (1, 0)), ((4, 2), (0, 1))),  # C4 x C2 over C2: the kernel C2 x C2 or C4
+    (((4, 2), (1, 0)), ((4, 2), (1, 1))),
+    (((4, 2), (0, 1)), ((2, 2, 2), (1, 0, 0))),
+    (((2, 2, 2), (1, 0, 0)), ((2, 2, 2), (1, 1, 0))),
+    (((8,), (1,)), ((4, 2), (1, 1))),
+])
+def test_group_ring_isomorphism_agrees_with_every_permutation(A, B):
+    """The group-ring shortcut (a search over a basis) decides exactly what trying all k!
+    relabellings decides, both ways, and what it returns is an isomorphism."""
+    M1, F1 = _group_ring(*A)
+    M2, F2 = _group_ring(*B)
+    rng = np.random.default_rng(0)
+    p = np.concatenate([[0], 1 + rng.permutation(len(M2) - 1)])  # hide the labelling, unit first
+    M2, F2 = M2[p], F2[p][:, p][:, :, p]
+    pi = ring_isomorphism(M1, F1, M2, F2)
+    assert (pi is not None) == _brute_isomorphic(M1, F1, M2, F2)
+    if pi is not None:
+        assert np.array_equal(M1[pi], M2) and np.array_equal(F1[pi][:, pi][:, :, pi], F2)
+
+
+def test_group_ring_isomorphism_at_rank_64_finds_a_hidden_relabelling():
+    M, F = _group_ring((8, 4, 2), (1, 0, 1))
+    rng = np.random.default_rng(1)
+    p = np.concatenate([[0], 1 + rng.permutation(len(M) - 1)])
+    pi = ring_isomorphism(M, F, M[p], F[p][:, p][:, :, p], max_nodes=1000)
+    assert pi is not None and np.array_equal(M[pi], M[p])
+
+
+@pytest.mark.parametrize("gid,nid", [((48, 44), (24, 15)), ((64, 27), (32, 16)), ((64, 120), (16, 2))])
+def test_every_named_group_merges_into_its_abstract_ring(gid, nid):
+    """Above rank 24 (abelian rank 48, mixed ranks 40 and 28) each named group's ring is decided
+    against the abstract candidates: merged into one of them, no isomorphism left undecided; an
+    abelian candidate is attached to the named group realising it through another embedding of N."""
+    G, N = groupdb.load(gid), groupdb.load(nid)
+    j = next(s.position for s in G.subgroups if s.id == nid)
+    R = stored_branching(G, j, N)[1]
+    r = solve(parse_data({"subgroup": {"id": list(nid)}, "ramp": R.tolist()}), time_limit=10)
+    assert r.status == "complete" and gid in r.groups
+    for c in r.candidates:
+        assert "ring isomorphism was not decided" not in (c.note or ""), c.note
+        # an abelian candidate is always some group (Pontryagin duality), here named
+        assert c.groups or not np.all(c.dims == 1), c.note
+        if c.groups:
+            assert "abstract" in c.found_by, [m.group.name for m in c.groups]

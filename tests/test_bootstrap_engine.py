@@ -1,6 +1,7 @@
 """Bootstrap engine against closed forms and hand-known tables (no GAP needed)."""
 from __future__ import annotations
 
+import itertools
 import json
 import click
 import numpy as np
@@ -215,17 +216,26 @@ def test_reciprocity_failure_reports_both_searches_as_not_run():
     assert js["abstract"] == {"status": "not run", "reason": "", "killed": []}
 
 
-def test_a_named_groups_ring_under_another_branching_is_never_called_not_group_like():
-    """C4 x C2 over C2 x C2: the abstract search finds C4 x C2's ring with branchings the named
-    search did not attach (it attaches a group under one relabelling of Irr(N)); those once read
-    'not group-like'. A candidate whose ring is no named group's still does."""
+def test_a_named_groups_ring_under_another_branching_names_that_group():
+    """C4 x C2 over C2 x C2: the named search attaches C4 x C2 under one relabelling of Irr(N);
+    the abstract search finds two more branchings of its ring (C4 x C2 has one class ≅ C2 x C2,
+    its Ω1: they differ by which irreducible of N the order-4 characters square onto). Those
+    once read 'not group-like', then 'not decided here'; each is C4 x C2 under another
+    relabelling, checked here by brute force over Aut(N) = S3 on groupdb's stored branching."""
+    from bootstrap.naming import ring_isomorphism
+    from groupdb.characters import tensor_coefficients
     from groupdb.query import stored_branching
     G, N = groupdb.load([8, 2]), groupdb.load([4, 2])
-    j = G.subgroups_isomorphic_to(N.id)[0].position
-    M = stored_branching(G, j, N)[0]
+    (H,) = G.subgroups_isomorphic_to(N.id)
+    M = stored_branching(G, H.position, N)[0]
+    F = tensor_coefficients(G)
     r = solve(parse_data({"subgroup": {"id": [4, 2]}, "ramp": (M.T @ M).tolist()}))
-    unnamed = [c for c in r.candidates if not c.groups]
-    assert unnamed, "the case needs abstract candidates without a named group"
-    names = {m.group.name for c in r.candidates for m in c.groups}
-    for c in unnamed:
-        assert "not group-like" not in c.note and any(n in c.note for n in names), c.note
+    ones = np.ones((8, 1), dtype=np.int64)
+    ring_of_G = [c for c in r.candidates if ring_isomorphism(ones, c.fusion, ones, F) is not None]
+    assert len(ring_of_G) == 3, [c.note for c in r.candidates]
+    for c in ring_of_G:
+        assert [m.group.id for m in c.groups] == [(8, 2)], c.note
+        assert any(ring_isomorphism(c.branching, c.fusion, M[:, [0, *p]], F) is not None
+                   for p in itertools.permutations(range(1, 4)))
+    assert sum("another branching" in c.note for c in ring_of_G) == 2
+    assert all(c.groups for c in r.candidates)  # the fourth is C2 x C2 x C2's
