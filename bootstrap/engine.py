@@ -384,9 +384,9 @@ def _named_candidates(data: SpectralData, order: int, candidates: list[Candidate
 
 
 def _note_unnamed(data: SpectralData, candidates: list[Candidate], unstored: dict[int, str]) -> None:
-    """Attach to each candidate every named group that gives it, and say for each candidate no
-    group names why none does — or which groups it may be, where an isomorphism was left
-    undecided (never "not group-like" then).
+    """Attach to each candidate no group names every named group that gives it, and say for
+    each candidate still unnamed why none does — or which groups it may be, where an
+    isomorphism was left undecided (never "not group-like" then).
 
     The named search attaches a group under one subgroup class and one relabelling of Irr(N);
     another branching the data allow may be the same group with N embedded or matched
@@ -403,9 +403,9 @@ def _note_unnamed(data: SpectralData, candidates: list[Candidate], unstored: dic
         if c.unmatched:
             c.note = "; ".join(filter(None, [c.note, _undecided_note(c.unmatched)]))
             continue
-        have = {m.group.id for m in c.groups}
-        same, undecided = _ring_only_matches(
-            c, [m.group for (o, g), m in named.items() if o == c.order and g not in have])
+        if c.groups:  # a named candidate's other realisations are not sought: ~1 s per ring pair at rank 64
+            continue
+        same, undecided = _ring_only_matches(c, [m.group for (o, _), m in named.items() if o == c.order])
         embedded, open_ = [], []
         for G in same:
             try:
