@@ -73,7 +73,7 @@ def _signature(M: np.ndarray, F: np.ndarray):
 
 
 DEFAULT_MAX_ORDER = 200
-MERGE_RANK = 64  # rings that are not group rings are merged by ring isomorphism to this rank
+MERGE_RANK = 24  # rings that are not group rings are merged by ring isomorphism to this rank (64: GAP oracle > 30 min)
 MERGE_NODES = 200000  # search nodes per ring isomorphism before it is left undecided
 
 
