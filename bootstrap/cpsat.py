@@ -17,7 +17,8 @@ solve); a ring is kept once per orbit of the blocked relabellings (its canonical
 the z3 search blocks the same images, so both return one ring per orbit). Each ring is
 re-checked in integers before it is returned. z3 stays the certificate engine: where
 CP-SAT proves that no ring exists, z3 is asked for its unsat core (the refuted families),
-with :data:`CORE_LIMIT` seconds at most.
+with :data:`CORE_LIMIT` seconds at most — under bootstrap.solver's fixed linear actions only
+for a branching no action gives a ring (elsewhere the cores are never shown).
 
 >>> import numpy as np
 >>> from bootstrap.known import known_subgroup
@@ -252,11 +253,14 @@ class _Collector(cp_model.CpSolverSolutionCallback):
 
 
 def enumerate_rings_cpsat(known, M: np.ndarray, deadline: float, max_solutions: int, res: SearchResult,
-                          fixed: dict | None, linear=None, action=None, num_workers: int | None = None) -> None:
+                          fixed: dict | None, linear=None, action=None, num_workers: int | None = None,
+                          certify: bool = True) -> None:
     """The CP-SAT search of :func:`bootstrap.solver.enumerate_fusion_rings` (the signature of
     bootstrap.solver._enumerate_rings_z3): every ring into ``res.solutions``, one per orbit of
     the blocked relabellings; ``res.complete`` False with the reason past the deadline or
-    past ``max_solutions``; no ring at all: z3's unsat core as the violation."""
+    past ``max_solutions``; no ring at all: z3's unsat core as the violation
+    (:func:`certify_none`), or with ``certify`` False ``res.uncertified`` set for the caller
+    to certify later."""
     k = len(M)
     T, ub, dual_ok = _ring_bounds(known, M)
     if action is not None:
@@ -267,7 +271,7 @@ def enumerate_rings_cpsat(known, M: np.ndarray, deadline: float, max_solutions: 
             res.complete, res.reason = False, "time limit while building the fusion-ring constraints (CP-SAT)"
             return
     except _Infeasible:
-        _certify_none(known, M, deadline, fixed, linear, res, action)
+        _refuted(known, M, deadline, fixed, linear, res, action, certify)
         return
     if LEX_LENGTH:
         _lex_leader(enc, _involutions(ring_symmetries(M, linear)[0], k, action))
@@ -291,12 +295,19 @@ def enumerate_rings_cpsat(known, M: np.ndarray, deadline: float, max_solutions: 
     elif cb.capped:
         res.complete, res.reason = False, f"more than {max_solutions} fusion rings"
     elif status == cp_model.INFEASIBLE or (status == cp_model.OPTIMAL and not cb.rings):
-        _certify_none(known, M, deadline, fixed, linear, res, action)
+        _refuted(known, M, deadline, fixed, linear, res, action, certify)
     elif status != cp_model.OPTIMAL:
         res.complete, res.reason = False, "time limit while enumerating fusion rings (CP-SAT)"
 
 
-def _certify_none(known, M, deadline, fixed, linear, res: SearchResult, action=None) -> None:
+def _refuted(known, M, deadline, fixed, linear, res: SearchResult, action, certify: bool) -> None:
+    if certify:
+        certify_none(known, M, deadline, fixed, linear, res, action)
+    else:
+        res.uncertified = True
+
+
+def certify_none(known, M, deadline, fixed, linear, res: SearchResult, action=None) -> None:
     """CP-SAT found no ring: z3's unsat core names the refuted families (z3 given at most
     CORE_LIMIT seconds; past it, CP-SAT's verdict stands, naming both families)."""
     part = SearchResult()

@@ -342,7 +342,7 @@ def indicators_fit(rows, nu, data_rows, allowed, distinct: bool = False) -> bool
 
 
 def matching_classes(G: Group, positions, N: Group, *, ramp=None, plateau=None, census=None,
-                     distinct: bool = False, indicators=None, accept=None) -> list[tuple[int, np.ndarray]]:
+                     distinct: bool = False, indicators=None, tags=None, accept=None) -> list[tuple[int, np.ndarray]]:
     """(j, π) for each given subgroup class j of G (≅ N) whose branching reproduces the data
     after relabelling Irr(N) by π ∈ Aut(N) (M_data = M_j[:, π]).
 
@@ -355,15 +355,25 @@ def matching_classes(G: Group, positions, N: Group, *, ramp=None, plateau=None, 
     indicators : sequence of sets, optional
         Per census row, the allowed Frobenius–Schur indicators of its irreducible(s);
         matched against G's stored indicators (:func:`indicators_fit`).
-    accept : callable (j, π) -> bool, optional
-        A further test of a relabelling that fits everything else.
+    tags : (data_tags, G_tags), optional
+        A hashable label per census row and per irreducible of G (G's order) that travels with
+        the row: rows are matched as (label, row), at every step of the walk over Aut(N)
+        (an invariant of the irreducible that any map onto the data must keep). Not with
+        ``distinct``.
+    accept : callable (M) -> bool, optional
+        A further test of a relabelling that fits everything else, given the relabelled
+        branching M = M_j[:, π] (groupdb order of Irr(N)).
     """
     tests = []
     if ramp is not None:
         tests.append(("ramp", *_set_test(ramp)))
     if plateau is not None:
         tests.append(("plateau", *_set_test(plateau)))
-    want = None if census is None else Counter(map(tuple, np.asarray(census).tolist()))
+    if tags is not None and (census is None or distinct):
+        raise ValueError("tags travel with the census rows, all of them")
+    data_tags, G_tags = tags if tags is not None else (None, None)
+    want = None if census is None else Counter(zip(data_tags or [None] * len(census),
+                                                   map(tuple, np.asarray(census).tolist())))
     degrees = np.array(N.degrees)
     nu_G = [frozenset([int(v)]) for v in G.indicators]
     out = []
@@ -373,13 +383,13 @@ def matching_classes(G: Group, positions, N: Group, *, ramp=None, plateau=None, 
         have = {"ramp": R_H, "plateau": M_H.T @ (d[:, None] * M_H)}
 
         def rows_fit(cols, pi) -> bool:
-            got = Counter(map(tuple, M_H[:, pi[cols]].tolist()))
+            got = Counter(zip(G_tags or [None] * len(M_H), map(tuple, M_H[:, pi[cols]].tolist())))
             if len(cols) == len(pi):
                 proj = want
             else:
                 proj = Counter()
-                for row, cnt in want.items():
-                    proj[tuple(row[c] for c in cols)] += cnt
+                for (tag, row), cnt in want.items():
+                    proj[tag, tuple(row[c] for c in cols)] += cnt
             return set(got) == set(proj) if distinct else got == proj
 
         def partial(points, pi) -> bool:
@@ -398,7 +408,7 @@ def matching_classes(G: Group, positions, N: Group, *, ramp=None, plateau=None, 
                     indicators is None or indicators_fit(M_H[:, pi].tolist(), nu_G, census.tolist(), indicators,
                                                          distinct))):
                 return False
-            return accept is None or accept(j, pi)
+            return accept is None or accept(M_H[:, pi])
 
         pi = find_relabelling(N, partial, full)
         if pi is not None:
