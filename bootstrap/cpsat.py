@@ -43,7 +43,8 @@ from bootstrap.solver import (
 #: CP-SAT workers (1: one core, deterministic). With more, CP-SAT's enumeration of all solutions
 #: can stop short (bench/RESULTS.md: reported as incomplete, but a loss on two cores)
 NUM_WORKERS = 1
-#: at most this many seconds of z3 for the unsat core where CP-SAT finds no ring
+#: at most this many seconds of z3 for the unsat cores where CP-SAT finds no ring: per action
+#: searched alone, per branching for all its actions together (bootstrap.solver)
 CORE_LIMIT = 2.0
 #: lex-leader symmetry breaking on at most this many positions per transposition (0: none)
 LEX_LENGTH = 10**6
@@ -309,16 +310,20 @@ def _refuted(known, M, deadline, fixed, linear, res: SearchResult, action, certi
 
 def certify_none(known, M, deadline, fixed, linear, res: SearchResult, action=None) -> None:
     """CP-SAT found no ring: z3's unsat core names the refuted families (z3 given at most
-    CORE_LIMIT seconds; past it, CP-SAT's verdict stands, naming both families)."""
+    CORE_LIMIT seconds and never past ``deadline``; past it, CP-SAT's verdict stands, naming
+    both families: :func:`uncertified_violation`)."""
     part = SearchResult()
-    _enumerate_rings_z3(known, M, min(deadline, time.monotonic() + CORE_LIMIT), 1, part, fixed, linear, action)
+    if time.monotonic() < deadline:
+        _enumerate_rings_z3(known, M, min(deadline, time.monotonic() + CORE_LIMIT), 1, part, fixed, linear, action)
     if part.solutions:  # the two solvers disagree: never claim "no ring"
         res.solutions.extend(part.solutions)
         res.complete, res.reason = False, "CP-SAT found no fusion ring where z3 found one"
         return
-    if part.violations:
-        res.violations.extend(part.violations)
-        return
+    res.violations.extend(part.violations or [uncertified_violation()])
+
+
+def uncertified_violation() -> Violation:
+    """CP-SAT's refutation where z3's core was not found in the time given to certificates."""
     names = f"{FUSION_RESTRICTION} + {FUSION_AXIOMS}"
-    res.violations.append(Violation(names, f"no fusion ring is compatible with this branching ({names}; "
-                                           f"CP-SAT, z3's core not found within {CORE_LIMIT:g} s)"))
+    return Violation(names, f"no fusion ring is compatible with this branching ({names}; CP-SAT, z3's core "
+                            f"not found in the {CORE_LIMIT:g} s given to certificates)")

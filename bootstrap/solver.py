@@ -334,11 +334,14 @@ def enumerate_fusion_rings(known, M: np.ndarray, deadline: float | None = None,
                 res.complete, res.reason = False, part.reason
                 return res
     if not res.solutions:
-        from bootstrap.cpsat import certify_none
+        from bootstrap.cpsat import CORE_LIMIT, certify_none
 
+        # every refuted action's core, CORE_LIMIT seconds for all of them together (an index-20
+        # branching can have tens, ~0.35 s of z3 each): past it CP-SAT's verdict names both families
+        budget = min(deadline, time.monotonic() + CORE_LIMIT)
         for fixed, linear, action in uncertified:
             part = SearchResult()
-            certify_none(known, M, deadline, fixed, linear, part, action)
+            certify_none(known, M, budget, fixed, linear, part, action)
             killed.extend(part.violations)
             if part.solutions:  # z3 found a ring CP-SAT refuted: never "no ring"
                 res.solutions.extend(part.solutions)

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import groupdb
+from bootstrap.constraints import FUSION_AXIOMS, FUSION_RESTRICTION
 from bootstrap.known import known_subgroup
 from bootstrap.naming import ring_isomorphism
 from bootstrap.solver import enumerate_fusion_rings
@@ -86,3 +87,16 @@ def test_cpsat_no_ring_is_certified_by_z3():
     c = enumerate_fusion_rings(known, M, time.monotonic() + 10, engine="cpsat")
     assert z.complete and c.complete and not z.solutions and not c.solutions
     assert [v.constraint for v in c.violations] == [v.constraint for v in z.violations]
+
+
+def test_cpsat_refutation_past_the_certificate_budget_names_both_families(monkeypatch):
+    # with no time for z3's core, CP-SAT's "no ring" stands, naming both families and saying
+    # that the core was not found: still complete, still no ring (never a ring invented)
+    import bootstrap.cpsat as cpsat
+
+    monkeypatch.setattr(cpsat, "CORE_LIMIT", 0.0)
+    known = known_subgroup({"cyclic": 1})
+    c = enumerate_fusion_rings(known, np.array([[1], [1], [3]]), time.monotonic() + 10, engine="cpsat")
+    assert c.complete and not c.solutions
+    assert [v.constraint for v in c.violations] == [f"{FUSION_RESTRICTION} + {FUSION_AXIOMS}"]
+    assert "core not found" in c.violations[0].message
