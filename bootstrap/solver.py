@@ -346,6 +346,7 @@ def enumerate_fusion_rings(known, M: np.ndarray, deadline: float | None = None,
             if part.solutions:  # z3 found a ring CP-SAT refuted: never "no ring"
                 res.solutions.extend(part.solutions)
                 res.complete, res.reason = False, part.reason
+    if not res.solutions:  # what killed the branching, shown only where nothing survived
         res.violations.extend(dict.fromkeys(killed))
     if res.repeats:
         res.solutions, res.repeats = _distinct_rings(M, res.solutions)

@@ -382,8 +382,10 @@ def matching_classes(G: Group, positions, N: Group, *, ramp=None, plateau=None, 
         d = M_H @ degrees
         have = {"ramp": R_H, "plateau": M_H.T @ (d[:, None] * M_H)}
 
+        tags_H = G_tags or [None] * len(M_H)
+
         def rows_fit(cols, pi) -> bool:
-            got = Counter(zip(G_tags or [None] * len(M_H), map(tuple, M_H[:, pi[cols]].tolist())))
+            got = Counter(zip(tags_H, map(tuple, M_H[:, pi[cols]].tolist())))
             if len(cols) == len(pi):
                 proj = want
             else:
