@@ -67,6 +67,7 @@ class Analysis:
             "ramp_confidence": round(r.confidence, 4),
             "ramp_reciprocity": self.reciprocity_ramp(),
             "beta": r.beta,
+            "sector_betas": r.sector_betas(),
             "beta_reason": r.beta_reason,
             "ramp_windows": [list(w) if w else None for w in r.windows],
             "notes": r.notes,

@@ -40,7 +40,7 @@ from groupdb.query import reciprocity_index
 from .levelstats import GapRatio
 from .xsff import XSFF, sector_density
 
-__all__ = ["form_factor", "ramp_reference", "integer_estimate", "IntegerEstimate", "RampData",
+__all__ = ["form_factor", "ramp_reference", "sector_betas", "integer_estimate", "IntegerEstimate", "RampData",
            "detect_windows", "extract_ramp", "choose_beta", "statistics_mismatch",
            "resolve_by_reciprocity", "superposition_r"]
 
@@ -74,6 +74,11 @@ def ramp_reference(t: np.ndarray, beta: int, width: float, rho_nodes: np.ndarray
     """``k_beta(t)`` of one block with density ``rho_nodes`` at the Gauss–Hermite
     nodes ``center + width * x_k`` of the weight ``g^2``.
 
+    ``beta`` 4 is a GSE block as a spectrum shows it: every level twice (Kramers pairs,
+    ``rho_nodes`` counting both), so ``Z = 2 Z_distinct`` and the reference is
+    ``4 k_GSE`` at half the density — at early times twice GUE's, like GOE's, bending the
+    other way. A Kramers pair is then counted once: R's integers are the unitary group's.
+
     Examples
     --------
     >>> t = np.array([1.0, 2.0])
@@ -82,8 +87,31 @@ def ramp_reference(t: np.ndarray, beta: int, width: float, rho_nodes: np.ndarray
     True
     """
     rho = np.maximum(np.asarray(rho_nodes, float), 1e-300)
+    doubling = 2.0 if beta == 4 else 1.0
+    rho = rho / doubling
     tau = np.asarray(t, float)[:, None] / (2 * np.pi * rho[None, :])
-    return width * (form_factor(tau, beta) * (rho * _GH_W)[None, :]).sum(axis=1)
+    return doubling**2 * width * (form_factor(tau, beta) * (rho * _GH_W)[None, :]).sum(axis=1)
+
+
+def sector_betas(beta: int, kramers=None, n: int | None = None) -> list[int]:
+    """Per sector, the class whose form factor normalises its ramp: ``beta`` (1 GOE, 2 GUE),
+    4 in a Kramers sector (:func:`ed.symclass.kramers_gse`).
+
+    >>> sector_betas(2, [False, True, False, True])
+    [2, 4, 2, 4]
+    """
+    kramers = [False] * n if kramers is None else list(kramers)
+    return [4 if k else beta for k in kramers]
+
+
+def _early_slope(beta: int) -> float:
+    """The early ramp over GUE's linear ``t/2pi int g^2``: GOE 2, a Kramers GSE block 4 x 1/2."""
+    return 1.0 if beta == 2 else 2.0
+
+
+#: the end of a ramp window in Heisenberg times of a block's *distinct* levels: GUE's ramp is
+#: exactly linear up to 1; GOE bends earlier; GSE's form factor has its log singularity at 1
+TAU_MAX = {1: 0.5, 2: 0.7, 4: 0.5}
 
 
 @dataclass
@@ -148,7 +176,8 @@ class RampData:
     ``fit``/``err``: (S, S) fitted normalised xSFF and its error;
     ``entries``: (S, S) :class:`IntegerEstimate`; ``exact``: every entry unambiguous;
     ``beta``: the RMT class used (1 GOE, 2 GUE); ``windows``: per sector
-    ``(t_start, t_end)`` or ``None``; ``notes``: reasons for low confidence.
+    ``(t_start, t_end)`` or ``None``; ``notes``: reasons for low confidence;
+    ``kramers``: per sector, normalised as a Kramers sector (``None``: none is).
     """
 
     fit: np.ndarray
@@ -159,6 +188,11 @@ class RampData:
     windows: list
     notes: list[str] = field(default_factory=list)
     beta_reason: str = ""
+    kramers: list[bool] | None = None
+
+    def sector_betas(self) -> list[int]:
+        """Per sector, the class whose form factor normalised it (4: Kramers GSE)."""
+        return sector_betas(self.beta, self.kramers, len(self.windows))
 
     @property
     def matrix(self) -> list:
@@ -202,13 +236,14 @@ def _smooth(t, y, w, h=0.3, with_error=False):
     return m, np.sqrt(var / np.maximum(neff - 1, 1))
 
 
-def detect_windows(xs: XSFF, nblocks=None, beta: int = 2, tau_max: float | None = None,
+def detect_windows(xs: XSFF, nblocks=None, beta=2, tau_max: float | None = None,
                    bump: float = 1.1, sag_level: float = 0.92, min_ratio: float = 2.0,
                    rho_nodes=None) -> list:
     """Per sector ``(t_start, t_end)`` of the ramp, found from the data, or ``None``.
 
-    End: ``tau_max`` (GUE 0.7, GOE 0.5) of the Heisenberg time ``2 pi rho_mu / n_blocks`` of a
-    typical block (the sector's filtered density at the centre, measured;
+    ``beta``: the class (1, 2 or 4: :func:`ramp_reference`), or one per sector.
+    End: ``tau_max`` (default ``TAU_MAX``) of the Heisenberg time ``2 pi rho_mu / n_blocks`` of a
+    typical block's distinct levels (the sector's filtered density at the centre, measured;
     ``n_blocks`` ~ ``R_mu mu`` from a previous pass), i.e. before the plateau
     onset. Start: after the dip (minimum of the smoothed SFF, and at least
     ``6/s`` where the filter has killed the disconnected part), then later
@@ -219,18 +254,19 @@ def detect_windows(xs: XSFF, nblocks=None, beta: int = 2, tau_max: float | None 
     spans less than a factor ``min_ratio`` in time: too few levels.
     """
     S = len(xs.dims)
-    if tau_max is None:  # GUE's ramp is exactly linear up to tau = 1; GOE bends earlier
-        tau_max = 0.7 if beta == 2 else 0.5
+    betas = [beta] * S if np.isscalar(beta) else list(beta)
     nblocks = np.ones(S) if nblocks is None else np.asarray(nblocks, float)
     w = np.ones(len(xs.t)) if xs.counts is None else xs.counts.astype(float)
-    klin = xs.t / (2 * np.pi) * xs.I2 * (2.0 if beta == 1 else 1.0)
     out = []
     for m in range(S):
+        bt = betas[m]
         # normalise by the full form factor of one block when densities are known
         # (GOE bends well before the Heisenberg time; the linear term would look like a sag)
-        kref = klin if rho_nodes is None else ramp_reference(xs.t, beta, xs.width,
-                                                             rho_nodes[m] / max(1.0, nblocks[m]))
-        t_b = tau_max * 2 * np.pi * xs.rho_center[m] / max(1.0, nblocks[m])
+        kref = (xs.t / (2 * np.pi) * xs.I2 * _early_slope(bt) if rho_nodes is None
+                else ramp_reference(xs.t, bt, xs.width, rho_nodes[m] / max(1.0, nblocks[m])))
+        distinct = 2.0 if bt == 4 else 1.0  # a Kramers sector's density counts each pair twice
+        t_b = ((TAU_MAX[bt] if tau_max is None else tau_max) * 2 * np.pi * xs.rho_center[m]
+               / (distinct * max(1.0, nblocks[m])))
         Ks = _smooth(xs.t, xs.K[m, m], w)
         early = xs.t < t_b
         if early.sum() < 3:
@@ -276,8 +312,11 @@ def _weighted_mean(y: np.ndarray, w: np.ndarray):
     return m, e
 
 
-def _fit_matrix(xs: XSFF, beta: int, windows, rho_nodes, nblocks):
+def _fit_matrix(xs: XSFF, beta, windows, rho_nodes, nblocks):
+    """``K_ab / k`` averaged over each pair's window: ``k`` the pair's class's reference, or
+    where two sectors' classes differ (no block is shared: the entry is 0) the geometric mean."""
     S = len(xs.dims)
+    betas = [beta] * S if np.isscalar(beta) else list(beta)
     fit = np.full((S, S), np.nan)
     err = np.full((S, S), np.inf)
     ref = [rho_nodes[m] / max(1.0, nblocks[m]) for m in range(S)]
@@ -291,7 +330,11 @@ def _fit_matrix(xs: XSFF, beta: int, windows, rho_nodes, nblocks):
             sel = (xs.t >= t0) & (xs.t <= t1)
             if sel.sum() < 6:
                 continue
-            k = ramp_reference(xs.t[sel], beta, xs.width, np.sqrt(ref[a] * ref[b]))
+            if betas[a] == betas[b]:
+                k = ramp_reference(xs.t[sel], betas[a], xs.width, np.sqrt(ref[a] * ref[b]))
+            else:
+                k = np.sqrt(ramp_reference(xs.t[sel], betas[a], xs.width, ref[a])
+                            * ramp_reference(xs.t[sel], betas[b], xs.width, ref[b]))
             y = xs.K[a, b, sel] / k
             w = np.ones(sel.sum()) if xs.counts is None else xs.counts[sel].astype(float)
             fit[a, b], err[a, b] = _weighted_mean(y, w)
@@ -300,7 +343,7 @@ def _fit_matrix(xs: XSFF, beta: int, windows, rho_nodes, nblocks):
     return fit, err
 
 
-def _wide_blocks(xs: XSFF, beta: int, rho_nodes, kmax: int = 8) -> tuple[np.ndarray, list[list[int]]]:
+def _wide_blocks(xs: XSFF, beta, rho_nodes, kmax: int = 8) -> tuple[np.ndarray, list[list[int]]]:
     """Per sector, the block count k read through the full form factor (windows to ``WIDE_TAU``).
 
     Past the Heisenberg time the xSFF over k_beta of a block of density rho/k tends to k
@@ -396,10 +439,11 @@ STATISTICS_VETO = 9.0
 
 def statistics_mismatch(beta: int, diag, ratios: list[GapRatio] | None) -> float:
     """Mean squared z-score of each sector's ``<r>`` against ``k ~ R_mu mu`` superposed
-    blocks of class ``beta`` (``superposition_r``); 0 without usable ratios."""
+    blocks of class ``beta`` (``superposition_r``); 0 without usable ratios (a sector whose
+    ratio is ``None`` is left out)."""
     terms = []
     for m, g in enumerate(ratios or []):
-        if g.n >= 30 and np.isfinite(diag[m]):
+        if g is not None and g.n >= 30 and np.isfinite(diag[m]):
             k = int(min(12, max(1, round(diag[m]))))
             terms.append(((g.mean - superposition_r(beta, k)) / np.hypot(g.err, 0.01)) ** 2)
     return float(np.mean(terms)) if terms else 0.0
@@ -437,7 +481,7 @@ def choose_beta(fits: dict, errs: dict, ratios: list[GapRatio] | None) -> tuple[
 
 
 def extract_ramp(xs: XSFF, levels: list[list[np.ndarray]] | None = None, ratios: list[GapRatio] | None = None,
-                 beta: int | None = None) -> RampData:
+                 beta: int | None = None, kramers=None) -> RampData:
     """Fit the ramp matrix.
 
     Parameters
@@ -447,19 +491,27 @@ def extract_ramp(xs: XSFF, levels: list[list[np.ndarray]] | None = None, ratios:
         (for block densities); default ``xs.levels``.
     ratios : gap ratios per sector (for beta and the Poisson check).
     beta : force the RMT class (1 or 2); detected when ``None``.
+    kramers : per sector, a Kramers sector (every level twice, GSE: :func:`ed.symclass.kramers_gse`);
+        its entries are normalised by a Kramers GSE block's form factor (:func:`ramp_reference`
+        with beta 4), so R counts each Kramers pair once, and ``beta`` is then the other
+        sectors' class. With mixed classes the normalisation is per block (SPEC §6).
     """
     S = len(xs.dims)
     levels = xs.levels if levels is None else levels
+    kramers = [False] * S if kramers is None else [bool(k) for k in kramers]
+    # GSE <r> has no superposition table: the class of the other sectors is read without them
+    every_ratio, ratios = ratios, None if ratios is None else [None if k else g for g, k in zip(ratios, kramers)]
     notes = []
     nodes = xs.center + xs.width * _GH_X
     rho_nodes = [sector_density(levels[m], nodes, xs.width / 4) for m in range(S)]
     may_widen = None  # decided once, where some window is missing
     fits, errs, wins, wide, counts = {}, {}, {}, {}, {}
     for bt in ([beta] if beta else [1, 2]):
+        betas = sector_betas(bt, kramers)
         nb = np.ones(S)
         for _ in range(3):  # block density = sector density / number of blocks
-            win = detect_windows(xs, nb, bt, rho_nodes=rho_nodes)
-            f, e = _fit_matrix(xs, bt, win, rho_nodes, nb)
+            win = detect_windows(xs, nb, betas, rho_nodes=rho_nodes)
+            f, e = _fit_matrix(xs, betas, win, rho_nodes, nb)
             nb = np.where(np.isfinite(np.diag(f)), np.maximum(1.0, np.rint(np.diag(f))), 1.0)
         wide[bt] = False
         if any(w is None for w in win) and may_widen is None:
@@ -472,11 +524,11 @@ def extract_ramp(xs: XSFF, levels: list[list[np.ndarray]] | None = None, ratios:
             # the Thouless bump reaches the plateau onset (a small or weakly chaotic chain): past it
             # the xSFF over the *full* form factor is still flat at R, through the Heisenberg time;
             # every sector's window is widened, so that cross entries keep an overlap
-            nb, counts[bt] = _wide_blocks(xs, bt, rho_nodes)
-            wider = detect_windows(xs, nb, bt, tau_max=WIDE_TAU, rho_nodes=rho_nodes)
+            nb, counts[bt] = _wide_blocks(xs, betas, rho_nodes)
+            wider = detect_windows(xs, nb, betas, tau_max=WIDE_TAU, rho_nodes=rho_nodes)
             if all(w is not None for w in wider) and np.all(xs.g2.mean(axis=1) / nb >= WIDE_MIN_LEVELS):
                 win, wide[bt] = wider, True
-                f, e = _fit_matrix(xs, bt, win, rho_nodes, nb)
+                f, e = _fit_matrix(xs, betas, win, rho_nodes, nb)
         fits[bt], errs[bt], wins[bt] = f, e, win
     if beta is None:
         beta, reason = choose_beta(fits, errs, ratios)
@@ -496,7 +548,7 @@ def extract_ramp(xs: XSFF, levels: list[list[np.ndarray]] | None = None, ratios:
     if any(w is None for w in windows):
         notes.append("no ramp window found in sector(s) "
                      + ", ".join(str(xs.charges[m]) for m in range(S) if windows[m] is None))
-    if ratios and all(g.verdict == "Poisson" for g in ratios if g.n >= 30):
+    if every_ratio and all(g.verdict == "Poisson" for g in every_ratio if g.n >= 30):
         notes.append("all sectors have Poisson-like <r> (integrable, or many blocks per sector): "
                      "check that the ramp is linear before trusting R")
     if xs.n_realisations == 1:
@@ -526,7 +578,7 @@ def extract_ramp(xs: XSFF, levels: list[list[np.ndarray]] | None = None, ratios:
             est = integer_estimate(fit[a, b], err[a, b], floor=floor, upper=bound)
             if a == b and wide[beta] and windows[a] is not None:
                 est = _widened(est, counts[beta][a])
-            if other is not None:
+            if other is not None and not (kramers[a] or kramers[b]):
                 est = _widened(est, integer_estimate(other * fit[a, b], other * err[a, b], floor=floor).candidates)
             row.append(est)
         entries.append(row)
@@ -539,7 +591,7 @@ def extract_ramp(xs: XSFF, levels: list[list[np.ndarray]] | None = None, ratios:
             exact = False
             notes.append("a non-empty sector has R_mu,mu = 0")
     return RampData(fit=fit, err=err, entries=entries, exact=exact, beta=beta, windows=windows,
-                    notes=notes, beta_reason=reason)
+                    notes=notes, beta_reason=reason, kramers=kramers if any(kramers) else None)
 
 
 def resolve_by_reciprocity(ramp: RampData, irrep_dims, max_combinations: int = 20000):

@@ -51,7 +51,10 @@ class Model:
     ``generators``/``orders``: commuting unitaries generating abelian N;
     ``fixed``: ``(U, n, q)`` symmetries fixed to charge ``q`` before the analysis;
     ``params``: everything needed to redraw it (name, size, couplings, seed);
-    ``extra``: other operators (e.g. the hidden symmetry) for checks.
+    ``extra``: other operators (e.g. the hidden symmetry) for checks;
+    ``antiunitary``: the unitary part ``A`` of an anti-unitary symmetry ``T = A K`` the model has
+    by construction (``K`` complex conjugation in its basis; the identity where ``H`` is real),
+    or ``None``. Used only when asked for (``symboot identify MODEL --model-antiunitary``).
     """
 
     name: str
@@ -61,6 +64,12 @@ class Model:
     params: dict
     fixed: list = field(default_factory=list)
     extra: dict = field(default_factory=dict)
+    antiunitary: object = None
+
+
+def _complex_conjugation(n: int) -> sp.csr_matrix:
+    """``A = 1``: T = K, a symmetry of a Hamiltonian real in the given basis."""
+    return sp.identity(n, dtype=complex, format="csr")
 
 
 def ensemble(builder: Callable[..., Model], n: int, seed: int = 0, **kw) -> list[Model]:
@@ -120,7 +129,8 @@ def s3_chain(L: int = 8, theta: float = 0.0, J0: float = 1.0, h0: float = 1.0,
     return Model("s3_chain", H.tocsr(), [PX], (3,),
                  dict(model="s3_chain", L=L, theta=theta, phi=phi, J0=J0, h0=h0, sigma=sigma,
                       J=J.tolist(), h=h.tolist()),
-                 extra={"C": onsite_product(charge_conjugation(3), L)})
+                 extra={"C": onsite_product(charge_conjugation(3), L)},
+                 antiunitary=_complex_conjugation(3**L) if np.isclose(np.sin(phi), 0.0) else None)
 
 
 def quantum_torus_chain(L: int = 9, theta: float = np.pi / 4, J0: float = 1.0,
@@ -161,7 +171,8 @@ def quantum_torus_chain(L: int = 9, theta: float = np.pi / 4, J0: float = 1.0,
     return Model("quantum_torus_chain", H.tocsr(), [onsite_product(X, L), onsite_product(Z, L)],
                  (3, 3), dict(model="quantum_torus_chain", L=L, theta=theta, J0=J0, sigma=sigma,
                               J=J.tolist()),
-                 extra={"C": onsite_product(charge_conjugation(3), L), "F_site": F})
+                 extra={"C": onsite_product(charge_conjugation(3), L), "F_site": F},
+                 antiunitary=_complex_conjugation(3**L))  # both bond terms are real in the clock basis
 
 
 def ashkin_teller_potts(L: int = 7, J0: float = 1.0, h0: float = 1.0, sigma: float = 0.25, K0: float = 0.0,
@@ -478,7 +489,8 @@ def random_g_chain(group_gens: Sequence[Sequence[int]], L: int,
     return Model("random_g_chain", H.tocsr(), gens_N, orders,
                  dict(model="random_g_chain", name=name, group_gens=[list(g) for g in group_gens],
                       known=[list(p) for p in known], L=L, real=real, group_order=len(elems)),
-                 extra={"G": [onsite_product(permutation_matrix(g), L) for g in group_gens]})
+                 extra={"G": [onsite_product(permutation_matrix(g), L) for g in group_gens]},
+                 antiunitary=_complex_conjugation(local_dim**L) if real else None)
 
 
 #: the zoo by name, for model files and ``symboot identify NAME``

@@ -25,7 +25,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from .extract import _smooth  # noqa: E402
+from .extract import _early_slope, _smooth  # noqa: E402
 from .levelstats import ratio_histogram  # noqa: E402
 
 __all__ = ["sector_sff", "xsff_matrix", "xsff_curves", "ramp_heatmap", "gap_ratio_histograms",
@@ -37,18 +37,25 @@ def _labels(xs):
 
 
 def _norm(xs, beta=2):
-    return xs.t / (2 * np.pi) * xs.I2 * (2.0 if beta == 1 else 1.0)
+    return xs.t / (2 * np.pi) * xs.I2 * _early_slope(beta)
+
+
+def _betas(xs, ramp):
+    return ramp.sector_betas() if ramp is not None else [2] * len(xs.dims)
 
 
 def sector_sff(xs, ramp=None):
     """Diagonal SFFs ``K_mu mu(t)`` (log-log) with the GUE/GOE ramp reference and windows."""
     fig, ax = plt.subplots(figsize=(6, 4.5))
     beta = ramp.beta if ramp is not None else 2
+    kramers = [b == 4 for b in _betas(xs, ramp)]
     for m, lab in enumerate(_labels(xs)):
         line, = ax.loglog(xs.t, np.abs(xs.K[m, m]), lw=1, label=f"q=({lab})")
         if ramp is not None and ramp.windows[m]:
             ax.axvspan(*ramp.windows[m], color=line.get_color(), alpha=0.08)
     ax.loglog(xs.t, _norm(xs, beta), "k--", lw=1, label=f"one {'GOE' if beta == 1 else 'GUE'} block (linear)")
+    if any(kramers) and beta != 1:
+        ax.loglog(xs.t, _norm(xs, 4), "k:", lw=1, label="one Kramers GSE block (linear)")
     ax.set_xlabel("t")
     ax.set_ylabel(r"$K_{\mu\mu}(t)$")
     ax.legend(fontsize=7)
@@ -67,15 +74,14 @@ def xsff_matrix(xs, ramp=None):
     """Grid of normalised ``K_{mu nu}(t)/k_beta(t)`` vs t (per log bin, faint; smoothed over
     ±0.15 in ln t, solid) with the fitted window (shaded) and the fitted value (red)."""
     S = len(xs.dims)
-    beta = ramp.beta if ramp is not None else 2
+    betas = _betas(xs, ramp)
     fig, axs = plt.subplots(S, S, figsize=(2.2 * S + 1, 2.0 * S + 1), sharex=True, squeeze=False)
     lab = _labels(xs)
-    k = _norm(xs, beta)
     w = np.ones(len(xs.t)) if xs.counts is None else xs.counts.astype(float)
     for a in range(S):
         for b in range(S):
             ax = axs[a][b]
-            y = xs.K[a, b] / k
+            y = xs.K[a, b] / np.sqrt(_norm(xs, betas[a]) * _norm(xs, betas[b]))
             ax.semilogx(xs.t, y, lw=0.5, color="C0", alpha=0.25)
             ax.semilogx(xs.t, _smooth(xs.t, y, w, 0.15), lw=1.0, color="C0")
             if ramp is not None:

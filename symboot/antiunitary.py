@@ -7,9 +7,9 @@ What the sector spectra say of an anti-unitary T, and how the integer data are r
   forces these; which one is not told apart here);
 * **Kramers sectors** (every level twice, the distinct levels GSE: :func:`ed.symclass.kramers_gse`)
   are read as T² = -1 on those blocks, never as a unitary multiplet: the census rows there are
-  halved (:func:`ed.symclass.kramers_halved`) and the ramp is not handed over (its
-  normalisation per block of another class is not implemented, so with mixed classes it
-  would be read wrongly);
+  halved (:func:`ed.symclass.kramers_halved`) and the ramp is normalised per block
+  (:func:`ed.extract.extract_ramp` with ``kramers``: a Kramers sector by a Kramers GSE block's
+  form factor, the others by their class), so both count each Kramers pair once;
 * with ``time_reversal`` declared (T commutes with G, e.g. real couplings where G acts by
   real matrices), the classes also fix the Frobenius–Schur indicators of the census rows
   (:func:`ed.symclass.sector_indicator_sets`); T² = ±1 are both tried and the verdict is the
@@ -98,8 +98,9 @@ class AntiunitaryReading:
             where = ", ".join(str(i + 1) for i, k in enumerate(self.kramers) if k)
             out.append(f"sector(s) {where}: every level twice with GSE statistics — Kramers pairs of an "
                        "anti-unitary symmetry squaring to -1 there, not a larger unitary multiplet: the census "
-                       "rows are halved there and the ramp is not used (its normalisation with mixed classes "
-                       "is not implemented)")
+                       "rows are halved there, and the ramp there is normalised by a Kramers GSE block's form "
+                       "factor (4 k_GSE at half the density), the other sectors' by their class, so both count "
+                       "each Kramers pair once")
             if not self.time_reversal:
                 out.append("how the anti-unitary acts on G is not declared (--time-reversal: it commutes with G), "
                            "so the Frobenius–Schur indicators the classes imply are not used")
@@ -240,20 +241,32 @@ def read_antiunitary(spectra, time_reversal: bool = False, given=None) -> Antiun
     return out
 
 
+def kramers_ramp(analysis, reading: AntiunitaryReading):
+    """The analysis with its ramp normalised per block where some sector is a Kramers sector
+    (:func:`ed.extract.extract_ramp` with ``kramers``), else as it is. The analysis's own ramp
+    read every sector with one class: a Kramers pair's entries were 2–4 times too large."""
+    if not any(reading.kramers):
+        return analysis
+    from ed.extract import extract_ramp
+    from ed.plateau import extract_plateau
+
+    ramp = extract_ramp(analysis.xsff, None, analysis.ratios, kramers=reading.kramers)
+    return replace(analysis, ramp=ramp, plateau=extract_plateau(analysis.xsff, ramp))
+
+
 def readings(reading: AntiunitaryReading, data: SpectralData, spectra) -> tuple[list[tuple[int | None, SpectralData]], str]:
     """The data as the anti-unitary reading hands them to the bootstrap: ``([(T², data), ...],
     note)`` (``T²`` ``None`` where the indicators are not used; the note says which square was
     excluded), or ``([], reason)`` where no reading is consistent (census rows that cannot be
-    Kramers pairs, no square of T)."""
+    Kramers pairs, no square of T). With Kramers sectors ``data``'s ramp must be normalised
+    per block (:func:`kramers_ramp`); the census rows are halved here."""
     from ed.symclass import ALL_INDICATORS, kramers_halved, sector_indicator_sets
 
-    if any(reading.kramers):
-        if data.census_rows is None:
-            return [], "Kramers sectors, and no census to read them with (the ramp is not used there)"
+    if any(reading.kramers) and data.census_rows is not None:
         rows = kramers_halved(data.census_rows.tolist(), reading.kramers)
         if rows is None:
             return [], "Kramers sectors, but census rows that are not Kramers pairs of one irreducible's multiplets"
-        data = replace(data, ramp=None, census_rows=_array(rows))
+        data = replace(data, census_rows=_array(rows))
     if not reading.time_reversal or data.census_rows is None:
         return [(None, data)], ""
     out, refuted = [], []

@@ -191,7 +191,9 @@ def identify(H=None, generators=None, *, orders=None, group=None, spectra=None, 
         matrices): the sector classes then fix Frobenius–Schur indicators, which tell D8 from
         Q8 (SPEC §6). Default: True for a ``random_g_chain`` with ``real`` couplings (its G acts
         by permutations), else False. Kramers sectors are read as such either way.
-    antiunitary : matrix, optional
+    antiunitary : matrix or ``"model"``, optional
+        ``"model"`` with a model: the model's own anti-unitary symmetry (``Model.antiunitary``:
+        complex conjugation where its Hamiltonian is real by construction), used as a given one.
         With ``H`` and ``generators``: the unitary part A of an anti-unitary symmetry
         T = A K (K complex conjugation in the given basis). Checked (unitary, T H = H T for
         every H, T maps sectors onto sectors, T² = ±1 on each); the sectors it pairs are then
@@ -212,13 +214,17 @@ def identify(H=None, generators=None, *, orders=None, group=None, spectra=None, 
     if params and not (H is not None and _is_model(H)):
         raise SymbootInputError(f"unknown keyword(s) {', '.join(sorted(params))}: model parameters need a model")
     say = pipeline.stderr_progress if progress else None
-    if antiunitary is not None and (H is None or _is_model(H) or generators is None):
-        raise SymbootInputError("an anti-unitary operator goes with Hamiltonian matrices and the generators of N")
+    own = isinstance(antiunitary, str) and antiunitary == "model"
+    if own and not (H is not None and _is_model(H)):
+        raise SymbootInputError("the model's own anti-unitary goes with a model input")
+    if antiunitary is not None and not own and (H is None or _is_model(H) or generators is None):
+        raise SymbootInputError("an anti-unitary operator goes with Hamiltonian matrices and the generators of N "
+                                "(with a model: its own, antiunitary='model')")
     if antiunitary is not None and time_reversal:
         raise SymbootInputError("give either time reversal commuting with G or an anti-unitary operator, not both")
     if H is not None and _is_model(H):
         return _identify_model(H, params, realisations, seed, subgroup, max_order, time_limit, workers,
-                               min_levels, progress, source, time_reversal)
+                               min_levels, progress, source, time_reversal, own)
     if H is not None:
         if generators is None:
             raise SymbootInputError("give the generators of N with the Hamiltonian(s)")
@@ -240,7 +246,7 @@ def identify(H=None, generators=None, *, orders=None, group=None, spectra=None, 
 
 
 def _identify_model(H, params, realisations, seed, subgroup, max_order, time_limit, workers, min_levels,
-                    progress, source, time_reversal):
+                    progress, source, time_reversal, own_antiunitary=False):
     from ed import modelspec
     from ed.models import Model
     from symboot import pipeline
@@ -253,15 +259,24 @@ def _identify_model(H, params, realisations, seed, subgroup, max_order, time_lim
         if progress:
             pipeline.stderr_progress(f"drawing {spec['realisations']} realisation(s) of {spec['model']}")
         ms = modelspec.ensemble_from_spec(spec)
+    A = None
+    if own_antiunitary:
+        A = ms[0].antiunitary
+        if A is None:
+            raise SymbootInputError(f"model {ms[0].name} has no anti-unitary symmetry of its own with these "
+                                    "parameters (none is built in: a real Hamiltonian's complex conjugation)")
     src = source or {"kind": "model", "description": spec.get("description", spec["model"]),
                      "params": {k: v for k, v in spec.items() if k != "description"}}
+    if own_antiunitary:
+        src = {**src, "params": {**src.get("params", {}), "antiunitary": "the model's own"}}
     if progress:
         pipeline.stderr_progress("sectors, spectra, level statistics, xSFF, census")
     return pipeline.identify_matrices([m.H for m in ms], ms[0].generators, ms[0].orders, source=src,
                                       subgroup=subgroup or spec.get("subgroup"), fixed=ms[0].fixed,
                                       max_order=max_order or spec.get("max_order"), time_limit=time_limit,
                                       workers=workers, min_levels=min_levels, progress=progress,
-                                      time_reversal=_time_reversal(time_reversal, ms[0]))
+                                      time_reversal=bool(time_reversal) if own_antiunitary
+                                      else _time_reversal(time_reversal, ms[0]), antiunitary=A)
 
 
 def _time_reversal(declared: bool | None, model) -> bool:

@@ -219,9 +219,12 @@ def _params(params: tuple[str, ...]) -> dict:
 @click.option("--antiunitary", "antiunitary_file", type=click.Path(dir_okay=False),
               help="for --matrix: the unitary part A of an anti-unitary symmetry T = A K (K complex conjugation "
                    "in the given basis); checked, and the sectors it pairs are then known, not inferred")
+@click.option("--model-antiunitary", is_flag=True,
+              help="for MODEL: use the model's own anti-unitary symmetry (complex conjugation where its "
+                   "Hamiltonian is real by construction) as a given one, as --antiunitary does")
 def identify(model, params, realisations, seed, matrix, generator, order, group, spectra_file, xsff_file, cyclic,
              abelian, subgroup, sectors, max_order, time_limit, workers, min_levels, outdir, as_json, quiet,
-             time_reversal, antiunitary_file):
+             time_reversal, antiunitary_file, model_antiunitary):
     """The whole pipeline: sectors → spectra → level statistics → xSFF → R and census →
     bootstrap → named groups → report.
 
@@ -242,14 +245,17 @@ def identify(model, params, realisations, seed, matrix, generator, order, group,
     declared = subgroup_spec(cyclic, abelian, subgroup, required=False)
     progress = not quiet
     if antiunitary_file and not matrix:
-        raise SymbootInputError("--antiunitary goes with --matrix/--generator input")
+        raise SymbootInputError("--antiunitary goes with --matrix/--generator input (with MODEL: --model-antiunitary)")
+    if model_antiunitary and not model:
+        raise SymbootInputError("--model-antiunitary goes with a MODEL input")
     if time_reversal is not None and xsff_file:
         raise SymbootInputError("--time-reversal reads the level statistics of spectra; curves (--xsff) carry none")
     common = dict(subgroup=declared, max_order=max_order, time_limit=time_limit, progress=progress,
                   time_reversal=time_reversal)
     if model:
         spec = api.model_spec(model, _params(params), realisations, seed)
-        result = api.identify(spec, workers=workers, min_levels=min_levels, **common)
+        result = api.identify(spec, workers=workers, min_levels=min_levels,
+                              antiunitary="model" if model_antiunitary else None, **common)
     elif matrix:
         from ed.cli import _load_inputs, load_matrix
 

@@ -369,18 +369,18 @@ def identify_analysis(analysis, known: KnownSubgroup, source: dict, *, max_order
     ``antiunitary_map``: ``(tau, squares)`` of a given anti-unitary
     (:func:`ed.symclass.antiunitary_sector_map`).
     """
-    from symboot.antiunitary import magnetic_fits, read_antiunitary, readings
+    from symboot.antiunitary import kramers_ramp, magnetic_fits, read_antiunitary, readings
 
     seconds = dict(seconds or {})
     if known.rank != len(analysis.spectra.dims):
         raise SymbootInputError(f"N = {known.group.name} has {known.rank} irreducibles but the data have "
                                 f"{len(analysis.spectra.dims)} sectors")
-    data, notes = _integer_data(analysis, known, max_order)
-    notes = list(analysis.ramp.notes) + notes
     t0 = time.monotonic()
     reading = read_antiunitary(analysis.spectra, time_reversal, antiunitary_map)
+    analysis = kramers_ramp(analysis, reading)
     seconds["symmetry classes"] = time.monotonic() - t0
-    notes += reading.notes()
+    data, notes = _integer_data(analysis, known, max_order)
+    notes = list(analysis.ramp.notes) + notes + reading.notes()
     variants, why = readings(reading, data, analysis.spectra)
     if variants and why:
         notes.append(why)

@@ -150,7 +150,12 @@ def _ramp_blocks(ramp, labels, title: str) -> list:
     items = [(f"confidence: the least certain fitted entry's integer has posterior {min(fitted):.3f}"
               if fitted else "no entry could be fitted")
              + ("" if ramp.exact else "; {a, b} = several integers plausible, passed on as a set"),
-             f"RMT class used for the ramp: {beta}" + (f" ({ramp.beta_reason})" if ramp.beta_reason else ""),
+             f"RMT class used for the ramp: {beta}" + (f" ({ramp.beta_reason})" if ramp.beta_reason else "")
+             + ("" if not ramp.kramers else
+                "; Kramers sector(s) " + ", ".join(lab for lab, k in zip(labels, ramp.kramers) if k)
+                + " normalised per block by a Kramers GSE block's form factor, 4 k_GSE at half the density "
+                "(every level twice), so a Kramers pair counts once; entries between sectors of different "
+                "classes share no block and are 0"),
              "ramp windows: " + "; ".join(f"{lab}: {w[0]:.3g}–{w[1]:.3g}" if w else f"{lab}: none"
                                          for lab, w in zip(labels, ramp.windows))]
     return [H(3, title), Table(["R"] + labels, rows, "integer (fit ± error) per sector pair"), Items(items)]

@@ -74,3 +74,81 @@ def test_sector_one_class_follows_the_corepresentation_type(group, L, real, want
     m, dec = _chain(group, L, real)
     c = block_class([np.linalg.eigvalsh(dec.sectors[1].block(m.H))])
     assert tuple(c.candidates) == (want,) and c.kramers == (want == "GSE")
+
+
+# ---- the ramp with mixed classes: normalised per block (SPEC §6) ---------------------------------
+
+def _random_levels(kind: str, rng, n: int) -> np.ndarray:
+    """One block's levels, semicircle of radius ~2: GOE, GUE, or a quaternion-real GSE matrix
+    ``[[A, B], [-B*, A*]]`` (2n levels, every one twice: Kramers pairs)."""
+    a = rng.standard_normal((n, n))
+    if kind == "GOE":
+        return np.linalg.eigvalsh(a + a.T) / np.sqrt(n)
+    a = a + 1j * rng.standard_normal((n, n))
+    if kind == "GUE":
+        return np.linalg.eigvalsh(a + a.conj().T) / np.sqrt(2 * n)
+    b = rng.standard_normal((n, n)) + 1j * rng.standard_normal((n, n))
+    q = np.block([[a, b], [-b.conj(), a.conj()]])
+    return np.linalg.eigvalsh(q + q.conj().T) / np.sqrt(4 * n)
+
+
+#: the blocks of a Q8-like spectrum over C4, as rows of M (Q8's branching over C4): charges 0 and
+#: 2 hold two 1-dimensional blocks each, charges 1 and 3 share the 2-dimensional irreducible's
+Q8_LIKE_ROWS = [[1, 0, 0, 0], [1, 0, 0, 0], [0, 0, 1, 0], [0, 0, 1, 0], [0, 1, 0, 1]]
+
+
+def _q8_like_spectra(other: str, n: int = 300, realisations: int = 24, seed: int = 0):
+    """Sector spectra built from ``Q8_LIKE_ROWS``: the 1-dimensional blocks of class ``other``,
+    the 2-dimensional irreducible's one Kramers block (GSE, every level twice), its levels the
+    same in the two sectors it reaches. R counting each Kramers pair once is MᵀM."""
+    from ed.spectra import SectorSpectra
+
+    rng = np.random.default_rng(seed)
+    secs = [[], [], [], []]
+    for _ in range(realisations):
+        levels = [[] for _ in range(4)]
+        for row in Q8_LIKE_ROWS:
+            e = _random_levels("GSE" if sum(row) == 2 else other, rng, n)
+            for q, m in enumerate(row):
+                levels[q] += [e] * m
+        for q in range(4):
+            secs[q].append(np.sort(np.concatenate(levels[q])))
+    return SectorSpectra([(q,) for q in range(4)], [2 * n] * 4, [np.array(s) for s in secs], orders=[4])
+
+
+def _q8_over_c4_ramp():
+    M = np.array(Q8_LIKE_ROWS)
+    return (M.T @ M).tolist()
+
+
+@pytest.mark.parametrize("other", ["GOE", "GUE"])
+def test_kramers_sectors_ramp_is_normalised_per_block(other):
+    """With Kramers sectors beside GOE or GUE ones, each entry is read with its block's class: the
+    Kramers pair's ramp is 4 k_GSE at half the density (early slope twice GUE's), so its entry is 1,
+    where one class for every sector reads no window there at all (or 2 at early times)."""
+    from ed.extract import extract_ramp
+    from ed.levelstats import gap_ratio
+    from ed.symclass import kramers_gse
+    from ed.xsff import compute_xsff
+
+    sp = _q8_like_spectra(other)
+    kramers = kramers_gse(sp)
+    assert kramers == [False, True, False, True]
+    xs = compute_xsff(sp, n_times=2000)
+    ratios = [gap_ratio(list(e)) for e in sp.eigenvalues]
+    r = extract_ramp(xs, None, ratios, kramers=kramers)
+    assert r.exact and r.integer_matrix.tolist() == _q8_over_c4_ramp()
+    assert r.beta == (1 if other == "GOE" else 2) and r.sector_betas() == [r.beta, 4, r.beta, 4]
+    uniform = extract_ramp(xs, None, ratios)
+    assert not uniform.exact or uniform.integer_matrix.tolist() != _q8_over_c4_ramp()
+
+
+def test_kramers_ramp_reaches_the_bootstrap():
+    """End to end from spectra, with time reversal declared: the ramp normalised per block agrees
+    with the halved census (no disagreement), fixes [G:N] = 2, and Q8 is named uniquely."""
+    import symboot
+
+    r = symboot.identify(spectra=_q8_like_spectra("GOE"), subgroup={"cyclic": 4}, time_reversal=True)
+    assert r.group_names() == ["Q8"] and r.solution.status == "complete"
+    assert r.ramp.integer_matrix.tolist() == _q8_over_c4_ramp()
+    assert not any("ramp and the multiplet census disagree" in n or "does not fix [G:N]" in n for n in r.notes)

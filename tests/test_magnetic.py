@@ -8,6 +8,7 @@ the chain at theta = pi/6 was named "S3 x S3, unique" over N = C3 x C3 — K rea
 """
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 import numpy as np
@@ -187,3 +188,53 @@ def test_given_antiunitary_fixes_the_pairs_and_excludes_the_unitary_reading():
     assert au["given"] and au["given_squares"] == [1] * 6
     assert au["pairs"] == [[4, 5]] and au["given_map"] == [0, 1, 2, 3, 5, 4]
     assert "none" not in [x["kind"] for x in au["readings"]]
+
+
+# ------------------------------------------------------------------ a model's own anti-unitary
+def test_model_own_antiunitary_is_complex_conjugation_of_the_real_qtc(tmp_path):
+    """`identify quantum_torus_chain --model-antiunitary`: the model's own T = K (its H is real in
+    the clock basis) is checked against every realisation and used as a given one — its sector
+    map is P_X's charge a -> -a, P_Z's b kept (the closed form of K on the clock operators), and
+    the verdict over N = C3 x C3 never the all-unitary S3 x S3."""
+    from click.testing import CliRunner
+
+    from symboot.cli import main
+
+    out = tmp_path / "rep"
+    res = CliRunner().invoke(main, ["identify", "quantum_torus_chain", "--param", "L=6", "--param",
+                                    "theta=0.5236", "--realisations", "4", "--model-antiunitary", "--json",
+                                    "--quiet", "-o", str(out), "--workers", "1"])
+    assert res.exit_code == 0, res.output
+    j = json.loads(res.output)
+    au = j["antiunitary"]
+    charges = [tuple(s["charges"]) for s in j["data"]["sectors"]] if "sectors" in j["data"] else None
+    assert au["given"] and au["given_squares"] == [1] * 9
+    m = quantum_torus_chain(6, theta=np.pi / 6, rng=np.random.default_rng(0))
+    from ed.sectors import abelian_sectors
+
+    dec = abelian_sectors(m.generators, m.orders)
+    want = [dec.charges.index(((-a) % 3, b)) for a, b in dec.charges]
+    assert au["given_map"] == want and (charges is None or charges == [tuple(c) for c in dec.charges])
+    assert (36, 10) not in [tuple(g) for g in j["groups"]] and [18, 4] in j["groups"]
+    assert "the model's own" in (out / "report.md").read_text()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["ashkin_teller_potts", "--param", "L=4", "--model-antiunitary"], "has no anti-unitary symmetry of its own"),
+    (["s3_chain", "--param", "L=4", "--param", "phi=0.3", "--model-antiunitary"],
+     "has no anti-unitary symmetry of its own"),
+    (["s3_chain", "--param", "L=4", "--model-antiunitary", "--time-reversal"], "not both"),
+])
+def test_model_antiunitary_bad_requests_are_one_named_error(tmp_path, args, message):
+    """A model without one (or with its parameters breaking it), or asked for with time reversal
+    declared too: exit 2, one line, nothing written."""
+    from click.testing import CliRunner
+
+    from symboot.cli import main
+
+    out = tmp_path / "rep"
+    res = CliRunner().invoke(main, ["identify", *args, "--quiet", "-o", str(out), "--workers", "1"])
+    assert res.exit_code == 2, res.output
+    lines = res.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("symboot: error: ") and message in lines[0], res.output
+    assert not out.exists()
