@@ -105,7 +105,93 @@ def magnetic_readings(G: Group, M: np.ndarray) -> list[MagneticReading]:
     return out
 
 
+def dimmock_indicators(M: Group, sub: SubgroupClass, G: Group) -> tuple[int, ...]:
+    """Per irreducible ρ of G (``G`` the canonical group of the index-2 class ``sub`` of ``M``),
+    Wigner's type of ρ when the coset ``M - G`` is anti-unitary: the Dimmock indicator
+    ``D(ρ) = (1/|G|) Σ_{b ∈ M - G} χ_ρ(b²)``, 1 (type a, one GOE block), -1 (type b, GSE with
+    Kramers doubling) or 0 (type c, ρ glued with its conjugate into one GUE block).
 
+    Read from tables alone: with ``ψ = Ind ρ``, ``ν_M(ψ) = ν_G(ρ) + D(ρ)`` (the sum over ``M`` of
+    ``ψ(m²)`` splits over G and the coset, each twice ρ's), and ``Ind ρ = Σ_λ m_λρ λ`` by
+    Frobenius reciprocity with the branching of M over G.
+
+    Examples
+    --------
+    Over C4 ⊃ C2 the coset squares to the generator of C2: its sign character is type b;
+    over C2 × C2 ⊃ C2 it squares to 1, both characters type a.
+
+    >>> import groupdb
+    >>> from groupdb.characters import branching
+    >>> C2 = groupdb.load((2, 1))
+    >>> [dimmock_indicators(groupdb.load(m), groupdb.load(m).subgroups_isomorphic_to((2, 1))[0], C2)
+    ...  for m in [(4, 1), (4, 2)]]
+    [(1, -1), (1, 1)]
+    """
+    from groupdb.characters import branching
+
+    if 2 * sub.order != M.order or tuple(sub.id) != G.id:
+        raise ValueError(f"{sub.id} is not an index-2 subgroup class of {M.id} given as {G.id}")
+    B = np.asarray(branching(M, sub, G), dtype=np.int64)
+    return tuple(int(x) for x in B.T @ np.asarray(M.indicators, dtype=np.int64) - np.asarray(G.indicators))
+
+
+def magnetic_extensions(G: Group, allowed) -> list[tuple[tuple[int, int], tuple[int, ...]]]:
+    """Every magnetic group M = G ∪ aG that groupdb stores (|M| = 2|G| within its orders): each
+    group of order 2|G| with an index-2 subgroup class isomorphic to G whose Dimmock indicators
+    (:func:`dimmock_indicators`) fit ``allowed`` (per irreducible of G, the set of D values the
+    data allow). Returns ``[(M's id, D), ...]``, one per group and distinct D; ``[]`` where
+    groupdb stores no group of that order (say so: the magnetic group is then not named).
+
+    Which of G's irreducibles is which inside M is fixed only up to an automorphism of G, so
+    ``allowed`` is compared degree by degree as multisets: every irreducible with ``D`` ∉
+    ``allowed`` of its own must be matched by another of its degree that allows it (never
+    fewer groups than the data admit).
+    """
+    from groupdb.store import ids_of_order, load, max_order
+
+    if 2 * G.order > max_order():
+        return []
+    want = _by_degree(G.degrees, allowed)
+    out = []
+    for mid in ids_of_order(2 * G.order):
+        M = load(mid)
+        seen = set()
+        for sub in M.subgroups_isomorphic_to(G.id):
+            if not sub.normal:
+                continue
+            D = dimmock_indicators(M, sub, G)
+            if D not in seen and _fits(_by_degree(G.degrees, [{d} for d in D]), want):
+                seen.add(D)
+                out.append((mid, D))
+    return out
+
+
+def _by_degree(degrees, sets) -> dict:
+    out = {}
+    for d, a in zip(degrees, sets):
+        out.setdefault(d, []).append(frozenset(a))
+    return out
+
+
+def _fits(have: dict, want: dict) -> bool:
+    """Each degree's singletons ``have`` can be matched one-to-one to ``want``'s sets holding
+    them (bipartite matching by augmenting paths)."""
+    for d, hs in have.items():
+        ws = want[d]
+        match = [-1] * len(ws)  # want set -> the have entry assigned to it
+
+        def augment(i, seen):
+            for j, w in enumerate(ws):
+                if j not in seen and hs[i] <= w:
+                    seen.add(j)
+                    if match[j] < 0 or augment(match[j], seen):
+                        match[j] = i
+                        return True
+            return False
+
+        if not all(augment(i, set()) for i in range(len(hs))):
+            return False
+    return True
 
 
 def automorphism_reading(G: Group, M: np.ndarray) -> MagneticReading:

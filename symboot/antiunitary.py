@@ -73,7 +73,8 @@ class AntiunitaryReading:
             pairs = (sorted({(m, t) for m, t in enumerate(self.given_map) if m < t}) if self.given_map is not None
                      else sorted({p for f in fits for p in f.pairs}))
             out.update({"pairs": [list(p) for p in pairs],
-                        "magnetic_groups": [list(g) for g in sorted({f.reading.group.id for f in fits})],
+                        "magnetic_groups": [list(g) for g in sorted({f.reading.group.id for f in fits}
+                                                                    | {m for f in self.magnetic for m, _ in f.extensions})],
                         "types": [list(f.reading.types) for f in self.magnetic],
                         "readings": [f.to_json() for f in self.magnetic]})
         return out
@@ -114,6 +115,9 @@ class MagneticFit:
 
     reading: object
     glued: list[list[int]]  # per GUE block of type c: the sectors it spans (input order)
+    #: an automorphism reading's magnetic groups M = G ∪ aG (:func:`bootstrap.magnetic.magnetic_extensions`):
+    #: ``(M's id, Dimmock indicators of G's irreducibles)``; empty where groupdb stores no order 2|G|
+    extensions: tuple = ()
 
     @property
     def unitary_id(self) -> tuple[int, int] | None:
@@ -136,7 +140,8 @@ class MagneticFit:
         if r.kind == "none":
             return f"{M}, every symmetry unitary"
         if r.kind == "automorphism":
-            return f"{M} unitary, with an anti-unitary mapping each of its sector orbits to itself"
+            return (f"{M} unitary, with an anti-unitary mapping each of its sector orbits to itself"
+                    + f" ({_extensions_words(self)})")
         G = _unitary_label(r)
         glued = "; ".join(" ↔ ".join(map(name, g)) for g in self.glued)
         return (f"unitary G = {G}, index 2 in the magnetic group M = {M}"
@@ -145,9 +150,34 @@ class MagneticFit:
     def to_json(self) -> dict:
         r = self.reading
         return {"kind": r.kind, "magnetic": list(r.group.id),
+                "magnetic_groups": [list(m) for m, _ in self.extensions],
                 "unitary": list(self.unitary_id) if self.unitary_id else None,
                 "unitary_order": r.unitary_order, "types": list(r.types), "glued": self.glued,
                 "pairs": [list(p) for p in self.pairs]}
+
+
+def _extensions_words(fit: MagneticFit) -> str:
+    """An automorphism reading's magnetic groups in words."""
+    order = 2 * fit.reading.group.order
+    if not fit.extensions:
+        return f"the magnetic group, of order {order}, lies beyond groupdb's orders"
+    names = ", ".join(dict.fromkeys(f"{_name(m)} [{m[0]},{m[1]}]" for m, _ in fit.extensions))
+    return ("magnetic group M = " if len({m for m, _ in fit.extensions}) == 1 else "magnetic group one of ") + names
+
+
+def automorphism_verdict(reading: AntiunitaryReading) -> str:
+    """The verdict's tail where every kept reading leaves the named group unitary and some has an
+    anti-unitary mapping its sector orbits to itself: the magnetic groups (``""`` otherwise)."""
+    fits = reading.magnetic or []
+    auto = [f for f in fits if f.reading.kind == "automorphism"]
+    if not auto or any(f.reading.kind == "coset" for f in fits):
+        return ""
+    ms = sorted({m for f in auto for m, _ in f.extensions})
+    beyond = sorted({2 * f.reading.group.order for f in auto if not f.extensions})
+    what = [f"{_name(m)} [{m[0]},{m[1]}]" for m in ms] + [f"one of order {o} beyond groupdb" for o in beyond]
+    anti = "with an anti-unitary symmetry" if all(f.reading.kind != "none" for f in fits) else \
+        "with or without an anti-unitary symmetry"
+    return f", {anti} (magnetic group {' or '.join(what)})"
 
 
 def _unitary_label(r) -> str:
@@ -172,7 +202,9 @@ def magnetic_fits(reading: AntiunitaryReading, result, data: SpectralData,
     superposed blocks (:func:`ed.extract.superposition_r`); mixed ones are not tested.
     ``ramp_beta``: the class whose form factor normalised the data's ramp. With
     no reading allowed, every reading is kept and the note says so (never a silent pick)."""
-    from bootstrap.magnetic import automorphism_reading, block_options, block_sectors, magnetic_readings
+    from bootstrap.magnetic import (automorphism_reading, block_options, block_sectors, magnetic_extensions,
+                                    magnetic_readings)
+    from groupdb.store import max_order
 
     out, every = [], []
     for c in result.candidates:
@@ -186,10 +218,16 @@ def magnetic_fits(reading: AntiunitaryReading, result, data: SpectralData,
                 options = [r for r in options if _respects(r, m.branching, reading.given_map)]
             for r in options:
                 glued = [block_sectors(b[0], m.branching) for b in r.blocks if r.kind != "none" and b[1] == "GUE"]
-                fit = MagneticFit(r, glued)
+                ext = ()
+                if r.kind == "automorphism":
+                    # type a: Dimmock indicator 1; "a|c": 1, or 0 glued with a partner
+                    ext = tuple(magnetic_extensions(r.group, [{1} if t == "a" else {1, 0} for t in r.types]))
+                fit = MagneticFit(r, glued, ext)
                 every.append(fit)
-                if all(any(_allows(cls, blocks) for blocks in block_options(r, m.branching, mu))
-                       for mu, cls in enumerate(reading.classes)):
+                # no group of order 2|G| within groupdb's has G with these types: no such anti-unitary
+                impossible = r.kind == "automorphism" and not ext and 2 * r.group.order <= max_order()
+                if not impossible and all(any(_allows(cls, blocks) for blocks in block_options(r, m.branching, mu))
+                                          for mu, cls in enumerate(reading.classes)):
                     out.append(fit)
     if not out:
         return every, ("the sector classes fit no reading of the named groups as magnetic groups; every reading "

@@ -353,6 +353,11 @@ def _finish(source, known, analysis, curves, data, res, notes, seconds, ramp=Non
 
         tail = verdict[verdict.index(" (incomplete"):] if " (incomplete" in verdict else ""
         verdict = magnetic_verdict(antiunitary, known) + tail
+    elif antiunitary is not None and antiunitary.magnetic is not None:
+        from symboot.antiunitary import automorphism_verdict
+
+        cut = verdict.index(" (incomplete") if " (incomplete" in verdict else len(verdict)
+        verdict = verdict[:cut] + automorphism_verdict(antiunitary) + verdict[cut:]
     return IdentifyResult(source, known, analysis, curves, data, res, advice, notes, verdict,
                           seconds, ramp, plateau, antiunitary)
 

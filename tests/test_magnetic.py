@@ -49,6 +49,38 @@ def test_sign_characters_kernels_and_types_against_gap():
     assert ours == theirs
 
 
+GAP_DIMMOCK = """
+for n in [2, 4 .. 48] do
+  for i in [1..NrSmallGroups(n)] do
+    M := SmallGroup(n, i);
+    for G in Filtered(NormalSubgroups(M), H -> Index(M, H) = 2) do
+      out := Difference(AsList(M), AsList(G));
+      Emit([n, i, IdGroup(G), SortedList(List(Irr(G), chi -> [chi[1], Sum(out, b -> (b^2)^chi) / Size(G)]))]);
+    od;
+  od;
+od;
+"""
+
+
+def test_dimmock_indicators_against_gap():
+    """Wigner's type of each irreducible of every index-2 subgroup G of every group M of even
+    order <= 48, the coset M - G anti-unitary: groupdb's tables (ν_M(Ind ρ) - ν_G(ρ)) against
+    GAP's direct sum (1/|G|) Σ_{b ∉ G} χ_ρ(b²), as multisets of (degree, D) per (M, G)."""
+    from bootstrap.magnetic import dimmock_indicators
+
+    theirs = Counter((n, i, tuple(g), tuple(map(tuple, d))) for n, i, g, d in run_gap(GAP_DIMMOCK))
+    ours = Counter()
+    for n in range(2, 49, 2):
+        for gid in ids_of_order(n):
+            M = groupdb.load(gid)
+            for sub in M.subgroups:
+                if 2 * sub.order == n:
+                    G = groupdb.load(sub.id)
+                    D = dimmock_indicators(M, sub, G)
+                    ours[(n, gid[1], tuple(sub.id), tuple(sorted(zip(G.degrees, D))))] += 1
+    assert ours == theirs
+
+
 def _qtc(L, theta, realisations, group=None):
     rng = np.random.default_rng(0)
     ms = [quantum_torus_chain(L, theta=theta, rng=rng) for _ in range(realisations)]
@@ -70,15 +102,29 @@ def test_qtc_declared_n_pi6_is_n_itself_with_the_antiunitary_pairing():
     assert au["sector_classes"][2] == "GOE"
 
 
+GAP_QTC_MAGNETIC = """
+f := FreeGroup("a", "b", "F", "K");; a := f.1;; b := f.2;; F := f.3;; K := f.4;;
+M := f / [a^3, b^3, Comm(a, b), F^4, F*a*F^-1*b^-1, F*b*F^-1*a, K^2, K*a*K*a^-1, K*b*K*b, K*F*K*F];;
+G := Subgroup(M, [M.1, M.2, M.3]);;
+Emit([Size(M), IdGroup(G)[1] * 100 + IdGroup(G)[2], IdGroup(M)]);
+"""
+
+
 def test_qtc_declared_n_pi4_is_the_z4_extension():
     """theta = pi/4: F extends C to a Z4, G = (C3 x C3) : C4 [36,9]; F K maps 1_1 to itself
     (sector 5 GOE). The readings with a unitary half of index 2 are excluded by the classes
     (0_p, 0_m each hold two blocks), so the verdict is the named group's, unchanged."""
     r = _qtc(6, np.pi / 4, 4, "[18,4]")
-    assert r.groups == [(36, 9)] and r.verdict == "G = (C3 x C3) : C4, unique", r.verdict
+    assert r.groups == [(36, 9)] and r.verdict.startswith("G = (C3 x C3) : C4, unique, with an anti-unitary"), \
+        r.verdict
     au = r.to_json()["antiunitary"]
-    assert au["sector_classes"][4] == "GOE" and au["magnetic_groups"] == []
+    assert au["sector_classes"][4] == "GOE"
     assert [x["kind"] for x in au["readings"]] == ["automorphism"]
+    # the magnetic group M = <P_X, P_Z, F, K> (order 72, beyond the minimal index) is among those
+    # named: K fixes P_X, inverts P_Z (Z is complex, X real) and F (F symmetric: F* = F^-1)
+    (truth,) = run_gap(GAP_QTC_MAGNETIC)
+    assert truth[:2] == [72, 36 * 100 + 9]
+    assert truth[2] in au["magnetic_groups"] and all(m[0] == 72 for m in au["magnetic_groups"])
 
 
 def test_qtc_abelian_n_small_size_is_never_the_unitary_reading():
