@@ -194,6 +194,86 @@ def _fits(have: dict, want: dict) -> bool:
     return True
 
 
+def glued_halves(reading: MagneticReading, M: np.ndarray, known) -> list[tuple[tuple[int, ...], ...] | None]:
+    """Per GUE block of a coset reading (type c: λ = λ ⊗ ε, ``Res_G λ = ρ + ρ^a``), the two
+    unitary halves — the sectors (columns of the data's branching ``M`` of the named group, in
+    the order of ``known``, :class:`bootstrap.known.KnownSubgroup`) that ρ and ρ^a each reach —
+    which the anti-unitary coset maps onto each other (each sector of one half onto each of the
+    other, by some anti-unitary element); ``None`` where groupdb's tables do not fix them (G or
+    N's class in G not stored, ρ and ρ^a reaching the same sectors, or readings that give the
+    data's columns but disagree).
+
+    Read as ``Res_N = Res_N ∘ Res_G``: for every stored class of N in G and every automorphism α
+    of N (the data's N is groupdb's up to one), ``B C`` (B the named group's branching over G, C
+    G's over N, columns relabelled by α) must be ``M``; every such reading must put ρ and ρ^a on
+    the same two sets of sectors.
+
+    Examples
+    --------
+    S3 x S3 over C3 x C3 read with unitary half (C3 x C3) : C2 [18,4]: the 4-dim irreducible's
+    block over the four sectors (±1, ±1) splits into the two orbits of C's inversion, μ and -μ.
+
+    >>> import groupdb
+    >>> from bootstrap.known import known_subgroup
+    >>> from groupdb.characters import branching
+    >>> Mg, K = groupdb.load((36, 10)), known_subgroup({"abelian": [3, 3]})
+    >>> Br = branching(Mg, Mg.subgroups_isomorphic_to((9, 2))[0], K.group)[:, list(K.labels)]
+    >>> r = next(r for r in magnetic_readings(Mg, Br) if r.unitary is not None and r.unitary.id == (18, 4))
+    >>> [[K.sector_names[mu] for mu in h] for h in glued_halves(r, Br, K)[0]]
+    [['1,1', '2,2'], ['1,2', '2,1']]
+    """
+    glued = [b[0] for b in reading.blocks if b[1] == "GUE"]
+    if reading.kind != "coset" or reading.unitary is None:
+        return [None] * len(glued)
+    from groupdb.characters import branching
+    from groupdb.query import automorphism_action
+    from groupdb.store import load
+
+    G, N = load(reading.unitary.id), known.group
+    B = np.asarray(branching(reading.group, reading.unitary, G))
+    M = np.asarray(M)
+    autos = _closure(automorphism_action(N), N.nclasses)
+    found = [set() for _ in glued]
+    for sub in (autos and G.subgroups_isomorphic_to(N.id)) or []:
+        C = np.asarray(branching(G, sub, N))
+        BC = B @ C
+        for alpha in autos:
+            cols = [alpha[known.labels[u]] for u in range(M.shape[1])]  # data sector u: canonical irreducible
+            if not np.array_equal(BC[:, cols], M):
+                continue
+            for k, irreps in enumerate(glued):
+                rhos = np.flatnonzero(B[irreps[0]])
+                found[k].add(frozenset(tuple(u for u in range(M.shape[1]) if C[r, cols[u]] > 0) for r in rhos))
+    out = []
+    for f in found:
+        halves = f.pop() if len(f) == 1 else None
+        out.append(tuple(sorted(halves)) if halves is not None and len(halves) == 2 else None)
+    return out
+
+
+#: the most automorphisms of N :func:`glued_halves` walks (C2^4's GL(4, 2) has 20160)
+AUT_LIMIT = 25000
+
+
+def _closure(gens, n: int) -> list[tuple[int, ...]]:
+    """The permutation group the generators ``gens`` (on ``range(n)``) generate, or ``[]`` past
+    ``AUT_LIMIT`` elements."""
+    ident = tuple(range(n))
+    seen, frontier = {ident}, [ident]
+    while frontier:
+        nxt = []
+        for p in frontier:
+            for g in gens:
+                q = tuple(g[i] for i in p)
+                if q not in seen:
+                    seen.add(q)
+                    nxt.append(q)
+                    if len(seen) > AUT_LIMIT:
+                        return []
+        frontier = nxt
+    return sorted(seen)
+
+
 def automorphism_reading(G: Group, M: np.ndarray) -> MagneticReading:
     """The reading of G with an anti-unitary a that maps every one of G's sector orbits to
     itself: a G a⁻¹ = G, acting on Irr(G) as ρ ↦ conj(ρ ∘ α) for some automorphism α (α = 1:

@@ -118,6 +118,8 @@ class MagneticFit:
     #: an automorphism reading's magnetic groups M = G ∪ aG (:func:`bootstrap.magnetic.magnetic_extensions`):
     #: ``(M's id, Dimmock indicators of G's irreducibles)``; empty where groupdb stores no order 2|G|
     extensions: tuple = ()
+    #: per glued block, its two unitary halves (:func:`bootstrap.magnetic.glued_halves`), or ``None``
+    halves: tuple = ()
 
     @property
     def unitary_id(self) -> tuple[int, int] | None:
@@ -129,8 +131,17 @@ class MagneticFit:
     @property
     def pairs(self) -> list[tuple[int, int]]:
         """Sector pairs an anti-unitary maps onto each other where that is fixed by the data: a
-        glued block over two sectors (over more, which halves are unitary orbits is not read)."""
-        return [tuple(g) for g in self.glued if len(g) == 2]
+        glued block over two sectors, or over more every sector of one unitary half with every
+        one of the other (:func:`bootstrap.magnetic.glued_halves`; where its halves are not fixed,
+        none)."""
+        out = []
+        for k, g in enumerate(self.glued):
+            h = self.halves[k] if k < len(self.halves) else None
+            if h is not None:
+                out += [tuple(sorted((i, j))) for i in h[0] for j in h[1]]
+            elif len(g) == 2:
+                out.append(tuple(g))
+        return sorted(set(out))
 
     def describe(self, labels: list[str] | None = None) -> str:
         """In words, with the sectors named by ``labels`` (default: their 1-based numbers)."""
@@ -143,7 +154,10 @@ class MagneticFit:
             return (f"{M} unitary, with an anti-unitary mapping each of its sector orbits to itself"
                     + f" ({_extensions_words(self)})")
         G = _unitary_label(r)
-        glued = "; ".join(" ↔ ".join(map(name, g)) for g in self.glued)
+        halves = list(self.halves) + [None] * (len(self.glued) - len(self.halves))
+        glued = "; ".join(" ↔ ".join(map(name, g)) if h is None or len(g) == 2 else
+                          " ↔ ".join("{" + ", ".join(map(name, x)) + "}" for x in h)
+                          for g, h in zip(self.glued, halves))
         return (f"unitary G = {G}, index 2 in the magnetic group M = {M}"
                 + (f"; the anti-unitary glues {glued} (each into one GUE block)" if glued else ""))
 
@@ -153,6 +167,7 @@ class MagneticFit:
                 "magnetic_groups": [list(m) for m, _ in self.extensions],
                 "unitary": list(self.unitary_id) if self.unitary_id else None,
                 "unitary_order": r.unitary_order, "types": list(r.types), "glued": self.glued,
+                "glued_halves": [None if h is None else [list(x) for x in h] for h in self.halves],
                 "pairs": [list(p) for p in self.pairs]}
 
 
@@ -202,8 +217,8 @@ def magnetic_fits(reading: AntiunitaryReading, result, data: SpectralData,
     superposed blocks (:func:`ed.extract.superposition_r`); mixed ones are not tested.
     ``ramp_beta``: the class whose form factor normalised the data's ramp. With
     no reading allowed, every reading is kept and the note says so (never a silent pick)."""
-    from bootstrap.magnetic import (automorphism_reading, block_options, block_sectors, magnetic_extensions,
-                                    magnetic_readings)
+    from bootstrap.magnetic import (automorphism_reading, block_options, block_sectors, glued_halves,
+                                    magnetic_extensions, magnetic_readings)
     from groupdb.store import max_order
 
     out, every = [], []
@@ -222,7 +237,10 @@ def magnetic_fits(reading: AntiunitaryReading, result, data: SpectralData,
                 if r.kind == "automorphism":
                     # type a: Dimmock indicator 1; "a|c": 1, or 0 glued with a partner
                     ext = tuple(magnetic_extensions(r.group, [{1} if t == "a" else {1, 0} for t in r.types]))
-                fit = MagneticFit(r, glued, ext)
+                fit = MagneticFit(r, glued, ext, tuple(glued_halves(r, m.branching, data.known)))
+                tau = reading.given_map
+                if tau is not None and any({tau[mu] for mu in h[0]} != set(h[1]) for h in fit.halves if h):
+                    continue  # the given anti-unitary does not map one unitary half onto the other
                 every.append(fit)
                 # no group of order 2|G| within groupdb's has G with these types: no such anti-unitary
                 impossible = r.kind == "automorphism" and not ext and 2 * r.group.order <= max_order()

@@ -133,6 +133,15 @@ def test_qtc_abelian_n_small_size_is_never_the_unitary_reading():
     r = _qtc(6, np.pi / 6, 4)
     assert (18, 4) in r.groups and (36, 10) not in r.groups, r.verdict
     assert set(r.groups) <= {(18, 3), (18, 4)}
+    # the GUE block over the four sectors (±1, ±1) splits into [18,4]'s unitary orbits, which C
+    # (charge inversion, the C2 of (C3 x C3) : C2) makes {μ, -μ}; the anti-unitary maps one onto the other
+    j = r.to_json()
+    charges = [tuple(map(int, n.split(","))) for n in r.known.sector_names]
+    (fit,) = [x for x in j["antiunitary"]["readings"] if x["unitary"] == [18, 4]]
+    four = [h for g, h in zip(fit["glued"], fit["glued_halves"]) if len(g) == 4]
+    assert len(four) == 1 and four[0] is not None
+    orbits = {frozenset(charges[i] for i in half) for half in four[0]}
+    assert all(len(o) == 2 and {((-a) % 3, (-b) % 3) for a, b in o} == set(o) for o in orbits), orbits
 
 
 @pytest.mark.slow
