@@ -35,6 +35,7 @@ characters trivial on N, with kernels (C3 x C3) : C2 [18,4] and twice C3 x S3 [1
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 
 import numpy as np
@@ -255,6 +256,7 @@ def glued_halves(reading: MagneticReading, M: np.ndarray, known) -> list[tuple[t
 AUT_LIMIT = 25000
 
 
+@lru_cache(maxsize=64)
 def _closure(gens, n: int) -> list[tuple[int, ...]]:
     """The permutation group the generators ``gens`` (on ``range(n)``) generate, or ``[]`` past
     ``AUT_LIMIT`` elements."""
