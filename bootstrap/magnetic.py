@@ -136,11 +136,37 @@ def dimmock_indicators(M: Group, sub: SubgroupClass, G: Group) -> tuple[int, ...
     return tuple(int(x) for x in B.T @ np.asarray(M.indicators, dtype=np.int64) - np.asarray(G.indicators))
 
 
-def magnetic_extensions(G: Group, allowed) -> list[tuple[tuple[int, int], tuple[int, ...]]]:
+def antiunitary_action(M: Group, sub: SubgroupClass, G: Group) -> tuple[int, ...]:
+    """How an anti-unitary a of the coset ``M - G`` acts on Irr(G) (``G`` the canonical group of
+    the index-2 class ``sub``): ρ ↦ conj(ρ^a), ρ^a(g) = ρ(a⁻¹ g a) — the irreducible T maps a
+    ρ-block onto. ρ^a is read from the branching of M over G (``Res_G Ind ρ = ρ + ρ^a``: the
+    other constituent of a row reaching ρ, or ρ itself where Ind ρ splits), conj from G's
+    tensor coefficients (the dual). Fixed points are Wigner's types a and b, the 2-cycles type c
+    (:func:`dimmock_indicators` is then 0).
+
+    >>> import groupdb
+    >>> M, G = groupdb.load((6, 1)), groupdb.load((3, 1))   # S3 over C3: a inverts, conj inverts back
+    >>> antiunitary_action(M, M.subgroups_isomorphic_to(G.id)[0], G)
+    (0, 1, 2)
+    """
+    from groupdb.characters import branching
+
+    B = np.asarray(branching(M, sub, G))
+    dual = tensor_coefficients(G)[:, :, 0].argmax(axis=1)
+    out = []
+    for rho in range(len(G.degrees)):
+        lam = int(np.flatnonzero(B[:, rho])[0])
+        other = [int(x) for x in np.flatnonzero(B[lam]) if x != rho]
+        out.append(int(dual[other[0] if other else rho]))
+    return tuple(out)
+
+
+def magnetic_extensions(G: Group, allowed) -> list[tuple[tuple[int, int], tuple[int, ...], tuple[int, ...]]]:
     """Every magnetic group M = G ∪ aG that groupdb stores (|M| = 2|G| within its orders): each
     group of order 2|G| with an index-2 subgroup class isomorphic to G whose Dimmock indicators
     (:func:`dimmock_indicators`) fit ``allowed`` (per irreducible of G, the set of D values the
-    data allow). Returns ``[(M's id, D), ...]``, one per group and distinct D; ``[]`` where
+    data allow). Returns ``[(M's id, D, action), ...]`` (action: :func:`antiunitary_action`), one
+    per group and distinct D; ``[]`` where
     groupdb stores no group of that order (say so: the magnetic group is then not named).
 
     Which of G's irreducibles is which inside M is fixed only up to an automorphism of G, so
@@ -163,7 +189,7 @@ def magnetic_extensions(G: Group, allowed) -> list[tuple[tuple[int, int], tuple[
             D = dimmock_indicators(M, sub, G)
             if D not in seen and _fits(_by_degree(G.degrees, [{d} for d in D]), want):
                 seen.add(D)
-                out.append((mid, D))
+                out.append((mid, D, antiunitary_action(M, sub, G)))
     return out
 
 

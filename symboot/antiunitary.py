@@ -74,7 +74,7 @@ class AntiunitaryReading:
                      else sorted({p for f in fits for p in f.pairs}))
             out.update({"pairs": [list(p) for p in pairs],
                         "magnetic_groups": [list(g) for g in sorted({f.reading.group.id for f in fits}
-                                                                    | {m for f in self.magnetic for m, _ in f.extensions})],
+                                                                    | {m for f in self.magnetic for m, *_ in f.extensions})],
                         "types": [list(f.reading.types) for f in self.magnetic],
                         "readings": [f.to_json() for f in self.magnetic]})
         return out
@@ -116,7 +116,7 @@ class MagneticFit:
     reading: object
     glued: list[list[int]]  # per GUE block of type c: the sectors it spans (input order)
     #: an automorphism reading's magnetic groups M = G ∪ aG (:func:`bootstrap.magnetic.magnetic_extensions`):
-    #: ``(M's id, Dimmock indicators of G's irreducibles)``; empty where groupdb stores no order 2|G|
+    #: ``(M's id, Dimmock indicators, action on Irr(G))``; empty where groupdb stores no order 2|G|
     extensions: tuple = ()
     #: per glued block, its two unitary halves (:func:`bootstrap.magnetic.glued_halves`), or ``None``
     halves: tuple = ()
@@ -162,9 +162,15 @@ class MagneticFit:
                 + (f"; the anti-unitary glues {glued} (each into one GUE block)" if glued else ""))
 
     def to_json(self) -> dict:
+        from bootstrap.magnetic import antiunitary_action
+        from groupdb.store import load
+
         r = self.reading
         return {"kind": r.kind, "magnetic": list(r.group.id),
-                "magnetic_groups": [list(m) for m, _ in self.extensions],
+                "magnetic_groups": [list(m) for m, *_ in self.extensions],
+                # how an anti-unitary acts on Irr(G), ρ ↦ conj(ρ^a): the coset's, or one per magnetic group
+                "actions": ([list(antiunitary_action(r.group, r.unitary, load(r.unitary.id)))]
+                            if r.kind == "coset" and r.unitary is not None else [list(a) for *_, a in self.extensions]),
                 "unitary": list(self.unitary_id) if self.unitary_id else None,
                 "unitary_order": r.unitary_order, "types": list(r.types), "glued": self.glued,
                 "glued_halves": [None if h is None else [list(x) for x in h] for h in self.halves],
@@ -176,8 +182,8 @@ def _extensions_words(fit: MagneticFit) -> str:
     order = 2 * fit.reading.group.order
     if not fit.extensions:
         return f"the magnetic group, of order {order}, lies beyond groupdb's orders"
-    names = ", ".join(dict.fromkeys(f"{_name(m)} [{m[0]},{m[1]}]" for m, _ in fit.extensions))
-    return ("magnetic group M = " if len({m for m, _ in fit.extensions}) == 1 else "magnetic group one of ") + names
+    names = ", ".join(dict.fromkeys(f"{_name(m)} [{m[0]},{m[1]}]" for m, *_ in fit.extensions))
+    return ("magnetic group M = " if len({m for m, *_ in fit.extensions}) == 1 else "magnetic group one of ") + names
 
 
 def automorphism_verdict(reading: AntiunitaryReading) -> str:
@@ -187,7 +193,7 @@ def automorphism_verdict(reading: AntiunitaryReading) -> str:
     auto = [f for f in fits if f.reading.kind == "automorphism"]
     if not auto or any(f.reading.kind == "coset" for f in fits):
         return ""
-    ms = sorted({m for f in auto for m, _ in f.extensions})
+    ms = sorted({m for f in auto for m, *_ in f.extensions})
     beyond = sorted({2 * f.reading.group.order for f in auto if not f.extensions})
     what = [f"{_name(m)} [{m[0]},{m[1]}]" for m in ms] + [f"one of order {o} beyond groupdb" for o in beyond]
     anti = "with an anti-unitary symmetry" if all(f.reading.kind != "none" for f in fits) else \

@@ -66,7 +66,7 @@ def test_dimmock_indicators_against_gap():
     """Wigner's type of each irreducible of every index-2 subgroup G of every group M of even
     order <= 48, the coset M - G anti-unitary: groupdb's tables (ν_M(Ind ρ) - ν_G(ρ)) against
     GAP's direct sum (1/|G|) Σ_{b ∉ G} χ_ρ(b²), as multisets of (degree, D) per (M, G)."""
-    from bootstrap.magnetic import dimmock_indicators
+    from bootstrap.magnetic import antiunitary_action, dimmock_indicators
 
     theirs = Counter((n, i, tuple(g), tuple(map(tuple, d))) for n, i, g, d in run_gap(GAP_DIMMOCK))
     ours = Counter()
@@ -78,6 +78,9 @@ def test_dimmock_indicators_against_gap():
                     G = groupdb.load(sub.id)
                     D = dimmock_indicators(M, sub, G)
                     ours[(n, gid[1], tuple(sub.id), tuple(sorted(zip(G.degrees, D))))] += 1
+                    # Wigner: ρ is glued (type c) exactly where the anti-unitary moves it, ρ ↦ conj(ρ^a)
+                    a = antiunitary_action(M, sub, G)
+                    assert all(a[a[i]] == i and (a[i] == i) == (D[i] != 0) for i in range(len(a))), (gid, sub.id)
     assert ours == theirs
 
 
