@@ -372,29 +372,46 @@ def _array(rows):
     return np.array(rows, dtype=np.int64)
 
 
-def unread_classes_note(result) -> str:
-    """What an identification from curves assumes of anti-unitary symmetries: the curves'
-    sector classes are not read, so every pairing of sectors is taken as unitary. Where a
-    named group M has index-2 subgroups G ⊇ N (:func:`bootstrap.magnetic.magnetic_readings`),
-    an anti-unitary pairing would leave G as the unitary group: the note names them, so the
-    unitary reading is never a silent pick (``""`` when no group is named)."""
+def unitary_halves(result) -> list[str]:
+    """The index-2 subgroups G ⊇ N of the named groups (:func:`bootstrap.magnetic.magnetic_readings`),
+    each as "G in M": the unitary group an anti-unitary pairing of sectors would leave."""
     from bootstrap.magnetic import magnetic_readings
 
     halves = []
     for c in result.candidates:
         for m in c.groups:
             for r in magnetic_readings(m.group, m.branching):
-                if r.kind != "coset":
-                    continue
-                halves.append(f"{_unitary_label(r)} in {m.group.name} [{m.group.id[0]},{m.group.id[1]}]")
+                if r.kind == "coset":
+                    halves.append(f"{_unitary_label(r)} in {m.group.name} [{m.group.id[0]},{m.group.id[1]}]")
+    return list(dict.fromkeys(halves))
+
+
+def unread_classes_note(result) -> str:
+    """What an identification from curves assumes of anti-unitary symmetries: the curves'
+    sector classes are not read, so every pairing of sectors is taken as unitary. Where a
+    named group M has index-2 subgroups G ⊇ N (:func:`unitary_halves`), an anti-unitary pairing
+    would leave G as the unitary group: the note names them, and so does the verdict
+    (:func:`unread_classes_verdict`), so the unitary reading is never a silent pick (``""``
+    when no group is named)."""
     if not result.groups:
         return ""
+    halves = unitary_halves(result)
     note = ("the sectors' symmetry classes are not read from curves, so every pairing of sectors is read as "
             "unitary (the groups named are the full symmetry groups, all taken unitary)")
     if not halves:
         return note + "; no named group has an index-2 subgroup containing N, so an anti-unitary pairing would not change the group"
     return (note + "; if an anti-unitary symmetry pairs sectors (the level statistics or --antiunitary tell), the "
-            "unitary group is an index-2 subgroup containing N: " + "; ".join(dict.fromkeys(halves)))
+            "unitary group is an index-2 subgroup containing N: " + "; ".join(halves))
+
+
+def unread_classes_verdict(result) -> str:
+    """The verdict's tail from curves where an anti-unitary pairing would change the unitary
+    group (``""`` where none would): the reading it rests on, and the alternative."""
+    halves = unitary_halves(result) if result.groups else []
+    if not halves:
+        return ""
+    return ("; read with every pairing of sectors unitary (curves carry no level statistics) — with an "
+            "anti-unitary pairing the unitary group would be " + " or ".join(halves))
 
 
 def magnetic_verdict(reading: AntiunitaryReading, known) -> str:

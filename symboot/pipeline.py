@@ -343,11 +343,13 @@ def _finish(source, known, analysis, curves, data, res, notes, seconds, ramp=Non
         seconds["advice"] = time.monotonic() - t0
     if analysis is not None:
         ramp, plateau = analysis.ramp, analysis.plateau
-    elif curves is not None:
-        from symboot.antiunitary import unread_classes_note
+    verdict = verdict_line(res, known)
+    if analysis is None and curves is not None:
+        from symboot.antiunitary import unread_classes_note, unread_classes_verdict
 
         notes = notes + [n for n in [unread_classes_note(res)] if n]
-    verdict = verdict_line(res, known)
+        cut = verdict.index(" (incomplete") if " (incomplete" in verdict else len(verdict)
+        verdict = verdict[:cut] + unread_classes_verdict(res) + verdict[cut:]
     if antiunitary is not None and antiunitary.magnetic_changes_groups:
         from symboot.antiunitary import magnetic_verdict
 
