@@ -241,8 +241,7 @@ def magnetic_fits(reading: AntiunitaryReading, result, data: SpectralData,
                 glued = [block_sectors(b[0], m.branching) for b in r.blocks if r.kind != "none" and b[1] == "GUE"]
                 ext = ()
                 if r.kind == "automorphism":
-                    # type a: Dimmock indicator 1; "a|c": 1, or 0 glued with a partner
-                    ext = tuple(magnetic_extensions(r.group, [{1} if t == "a" else {1, 0} for t in r.types]))
+                    ext = tuple(magnetic_extensions(r.group, _dimmock_allowed(r, m.branching, data)))
                 fit = MagneticFit(r, glued, ext, tuple(glued_halves(r, m.branching, data.known)))
                 tau = reading.given_map
                 if tau is not None and any({tau[mu] for mu in h[0]} != set(h[1]) for h in fit.halves if h):
@@ -259,6 +258,19 @@ def magnetic_fits(reading: AntiunitaryReading, result, data: SpectralData,
     dropped = len(every) - len(out)
     return out, (f"{dropped} of {len(every)} readings of the named groups as magnetic groups excluded by the sector "
                  "classes" if dropped else "")
+
+
+def _dimmock_allowed(r, M, data: SpectralData) -> list[set[int]]:
+    """Per irreducible of an automorphism reading, the Dimmock indicators the data allow: 1 for
+    type a (one GOE block); for "a|c" also 0 (glued with its partner of the same row of M into
+    one GUE block) — but only where the census shows that block's levels: every one twice, a
+    multiplicity vector twice the row. A census without it excludes the glue."""
+    rows = None if data.census_rows is None else {tuple(x) for x in data.census_rows.tolist()}
+    out = []
+    for i, t in enumerate(r.types):
+        doubled = tuple(2 * int(v) for v in M[i])
+        out.append({1} if t == "a" or (rows is not None and doubled not in rows) else {1, 0})
+    return out
 
 
 def _respects(r, M, tau) -> bool:
