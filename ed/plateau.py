@@ -80,12 +80,18 @@ def extract_plateau(xs: XSFF, ramp: RampData | None = None) -> PlateauData:
     """Normalised plateau matrix (see :class:`PlateauData`) with its error where the data give
     one (:attr:`ed.xsff.XSFF.plateau_err`, already that of the normalised plateau). The index
     [G:N] comes from an exact R by reciprocity ``R n = [G:N] n`` (``n`` = irrep dims); the
-    scaled entries are then judged as :func:`plateau_for_index` judges a trial index."""
-    Dt = xs.per_copy
-    Pn = xs.plateau / np.sqrt(np.outer(Dt, Dt))
-    err = None if xs.plateau_err is None else np.asarray(xs.plateau_err, float)
+    scaled entries are then judged as :func:`plateau_for_index` judges a trial index.
+
+    Kramers sectors (``ramp.kramers``: every level twice) count each Kramers pair once, as the
+    ramp and the census do: their levels' multiplicities and their reduced dimension halved, so
+    an entry between two of them is halved (``P / 4`` over ``D / 2``)."""
+    twice = np.where(ramp.kramers, 2.0, 1.0) if ramp is not None and ramp.kramers else np.ones(len(xs.dims))
+    Dt = xs.per_copy / twice
+    Pn = xs.plateau / np.outer(twice, twice) / np.sqrt(np.outer(Dt, Dt))
+    err = None if xs.plateau_err is None else np.asarray(xs.plateau_err, float) / np.sqrt(np.outer(twice, twice))
     dof = None if err is None else xs.plateau_dof
-    out = PlateauData(normalised=Pn, raw=xs.plateau, index=None, scaled=None, err=err, per_copy=Dt, dof=dof)
+    out = PlateauData(normalised=Pn, raw=xs.plateau / np.outer(twice, twice), index=None, scaled=None, err=err,
+                      per_copy=Dt, dof=dof)
     if ramp is not None and ramp.exact:
         index = reciprocity_index(ramp.integer_matrix, xs.irrep_dims)
         if index is not None:

@@ -97,10 +97,12 @@ def _random_levels(kind: str, rng, n: int) -> np.ndarray:
 Q8_LIKE_ROWS = [[1, 0, 0, 0], [1, 0, 0, 0], [0, 0, 1, 0], [0, 0, 1, 0], [0, 1, 0, 1]]
 
 
-def _q8_like_spectra(other: str, n: int = 300, realisations: int = 24, seed: int = 0):
+def _q8_like_spectra(other: str, n: int = 300, realisations: int = 24, seed: int = 0, regular: bool = False):
     """Sector spectra built from ``Q8_LIKE_ROWS``: the 1-dimensional blocks of class ``other``,
     the 2-dimensional irreducible's one Kramers block (GSE, every level twice), its levels the
-    same in the two sectors it reaches. R counting each Kramers pair once is MᵀM."""
+    same in the two sectors it reaches; ``n`` levels per block (Kramers pairs for GSE), times the
+    irreducible's dimension with ``regular`` (D_λ ∝ d_λ, as in the regular representation). R
+    counting each Kramers pair once is MᵀM."""
     from ed.spectra import SectorSpectra
 
     rng = np.random.default_rng(seed)
@@ -108,12 +110,12 @@ def _q8_like_spectra(other: str, n: int = 300, realisations: int = 24, seed: int
     for _ in range(realisations):
         levels = [[] for _ in range(4)]
         for row in Q8_LIKE_ROWS:
-            e = _random_levels("GSE" if sum(row) == 2 else other, rng, n)
+            e = _random_levels("GSE" if sum(row) == 2 else other, rng, n * (sum(row) if regular else 1))
             for q, m in enumerate(row):
                 levels[q] += [e] * m
         for q in range(4):
             secs[q].append(np.sort(np.concatenate(levels[q])))
-    return SectorSpectra([(q,) for q in range(4)], [2 * n] * 4, [np.array(s) for s in secs], orders=[4])
+    return SectorSpectra([(q,) for q in range(4)], [len(s[0]) for s in secs], [np.array(s) for s in secs], orders=[4])
 
 
 def _q8_over_c4_ramp():
@@ -152,3 +154,22 @@ def test_kramers_ramp_reaches_the_bootstrap():
     assert r.group_names() == ["Q8"] and r.solution.status == "complete"
     assert r.ramp.integer_matrix.tolist() == _q8_over_c4_ramp()
     assert not any("ramp and the multiplet census disagree" in n or "does not fix [G:N]" in n for n in r.notes)
+
+
+def test_kramers_plateau_counts_a_pair_once():
+    """The plateau with Kramers sectors, block sizes as the regular representation has them: each
+    Kramers pair counted once (multiplicities and reduced dimensions halved there), [G:N]·P̃ is
+    Mᵀ diag(d) M of the unitary group (d = 1, 1, 1, 1, 2); read as every level counted, the
+    Kramers entries would be twice that."""
+    from ed.extract import extract_ramp
+    from ed.levelstats import gap_ratio
+    from ed.plateau import extract_plateau
+    from ed.symclass import kramers_gse
+    from ed.xsff import compute_xsff
+
+    sp = _q8_like_spectra("GOE", n=150, regular=True)
+    xs = compute_xsff(sp, n_times=2000)
+    ramp = extract_ramp(xs, None, [gap_ratio(list(e)) for e in sp.eigenvalues], kramers=kramers_gse(sp))
+    M = np.array(Q8_LIKE_ROWS)
+    truth = M.T @ np.diag(M.sum(axis=1)) @ M  # each row's dimension: its restriction to C4
+    np.testing.assert_allclose(2 * extract_plateau(xs, ramp).normalised, truth, atol=0.1)
