@@ -13,6 +13,12 @@ set). Census rows are M's rows up to order, one per irreducible of G; with
 ``"distinct": true`` they are only the distinct rows (a cluster census cannot tell two
 irreducibles with equal restrictions apart), each occurring at least once.
 
+``"time_reversal": {"square": 1, "sector_classes": ["GOE", "GSE", ...]}`` (optional, with a census)
+declares an anti-unitary T commuting with G with T² = square and each sector's observed block
+class (:data:`SECTOR_CLASSES`): the census rows of "GSE" (Kramers) sectors, given as observed
+(every level twice), are halved, and each row gets the indicators its sectors' classes allow
+(:func:`class_indicators`) — the observed β per block as a constraint family.
+
 ``"indicators"`` (optional) attaches to each census row the Frobenius–Schur indicator
 ν ∈ {1, 0, -1} of its irreducible, or the set of values the data allow (with
 ``"distinct": true``: the values every irreducible with that row may have): what an anti-unitary symmetry commuting with G makes observable (SPEC §6 — with T² = ε,
@@ -170,7 +176,95 @@ def parse_census(census, size: int) -> tuple[np.ndarray, bool, list | None]:
     return _census_rows(census["rows"], size), _distinct(census.get("distinct", False)), census.get("indicators")
 
 
+#: every Frobenius–Schur indicator: what a sector says when it cannot say anything
 INDICATORS = frozenset({-1, 0, 1})
+
+#: a sector's observed class, as the input declares it (``"time_reversal"``): ``"GOE"``/``"GUE"``
+#: one block of that class, ``"GSE"`` a Kramers sector (every level twice, GSE among the distinct
+#: ones), ``"mixed"`` several blocks and no level twice, ``None`` nothing known
+SECTOR_CLASSES = ("GOE", "GUE", "GSE", "mixed", None)
+
+
+def class_indicators(label: str | None, epsilon: int) -> frozenset:
+    """The Frobenius–Schur indicators ν the irreducibles reaching a sector of class ``label``
+    (``SECTOR_CLASSES``) may have, when an anti-unitary T with T² = ``epsilon`` commutes with G
+    (SPEC §6, Wigner's types: a — one GOE block — for εν = 1, b — GSE, every level twice — for
+    εν = -1, c — λ glued to its conjugate into one GUE block — for ν = 0).
+
+    >>> [sorted(class_indicators(c, 1)) for c in ("GOE", "GUE", "GSE", "mixed", None)]
+    [[1], [0], [-1], [0, 1], [-1, 0, 1]]
+    """
+    if label == "GOE":
+        return frozenset({epsilon})
+    if label == "GUE":
+        return frozenset({0})
+    if label == "GSE":
+        return frozenset({-epsilon})
+    if label == "mixed":  # no level twice: no type b
+        return frozenset({epsilon, 0})
+    return INDICATORS
+
+
+def row_indicator_sets(rows, per_sector) -> tuple[frozenset, ...]:
+    """Per census row, the indicators that every sector it reaches allows (``per_sector``: one
+    set per sector, e.g. :func:`class_indicators`): an irreducible's block is one block in all
+    its sectors."""
+    out = []
+    for row in rows:
+        allowed = INDICATORS
+        for x, a in zip(row, per_sector):
+            if x:
+                allowed = allowed & a
+        out.append(allowed)
+    return tuple(out)
+
+
+def kramers_halved(rows, kramers) -> list[list[int]] | None:
+    """Census rows with the Kramers doubling undone: a multiplet in Kramers sectors is a
+    Kramers pair of one irreducible's multiplets, so its row there is twice the irreducible's.
+    ``None`` where a row cannot be one (odd there, or reaching Kramers and other sectors: an
+    irreducible's block has one class in all its sectors).
+
+    Examples
+    --------
+    >>> kramers_halved([[1, 0, 0, 0], [0, 2, 0, 2]], [False, True, False, True])
+    [[1, 0, 0, 0], [0, 1, 0, 1]]
+    >>> kramers_halved([[1, 2, 0, 0]], [False, True, False, True]) is None
+    True
+    """
+    out = []
+    for row in rows:
+        on = [x for x, k in zip(row, kramers) if k and x]
+        off = [x for x, k in zip(row, kramers) if not k and x]
+        if (on and off) or any(x % 2 for x in on):
+            return None
+        half = [x // 2 if k else x for x, k in zip(row, kramers)]
+        if half not in out:
+            out.append(half)
+    return out
+
+
+def _time_reversal(obj, rows, size: int):
+    """(census rows, indicators) from the input's ``"time_reversal"``: ``{"square": 1 | -1,
+    "sector_classes": [...]}`` — an anti-unitary T commuting with G, T² = square, and each
+    sector's observed class (``SECTOR_CLASSES``). Kramers (``"GSE"``) sectors' rows are given as
+    observed, each level twice, and halved here; the rows' indicators follow from the classes."""
+    if not isinstance(obj, dict) or set(obj) - {"square", "sector_classes"} or "sector_classes" not in obj:
+        raise SymbootInputError('time_reversal must be {"square": 1 or -1, "sector_classes": [...]}')
+    eps = obj.get("square")
+    if eps not in (1, -1) or isinstance(eps, bool):
+        raise SymbootInputError(f'time_reversal "square" (T²) must be 1 or -1, got {eps!r}')
+    labels = obj["sector_classes"]
+    if not isinstance(labels, list) or len(labels) != size or any(c not in SECTOR_CLASSES for c in labels):
+        raise SymbootInputError(f'time_reversal "sector_classes" must list one of GOE, GUE, GSE, mixed or null per '
+                                f'sector ({size})')
+    if rows is None:
+        raise SymbootInputError("time_reversal's sector classes attach indicators to census rows: give the census")
+    halved = kramers_halved(rows.tolist(), [c == "GSE" for c in labels])
+    if halved is None:
+        raise SymbootInputError("census rows that are not Kramers pairs in the GSE sectors (odd there, or reaching "
+                                "GSE and other sectors)")
+    return np.array(halved, dtype=np.int64), row_indicator_sets(halved, [class_indicators(c, eps) for c in labels])
 
 
 def _indicators(values, rows: int) -> tuple[frozenset, ...]:
@@ -212,13 +306,18 @@ def parse_data(obj: dict) -> SpectralData:
     """Validate an input object (the JSON file's content)."""
     if not isinstance(obj, dict):
         raise SymbootInputError("the input must be a JSON object")
-    unknown = set(obj) - {"subgroup", "ramp", "plateau", "census", "max_order", "index", "comment"}
+    unknown = set(obj) - {"subgroup", "ramp", "plateau", "census", "max_order", "index", "comment", "time_reversal"}
     if unknown:
         raise SymbootInputError(f"unknown input keys: {', '.join(sorted(unknown))}")
     if "subgroup" not in obj:
         raise SymbootInputError('the input needs "subgroup", e.g. {"cyclic": 3}')
     K = known_subgroup(obj["subgroup"])
     census, distinct, indicators = (None, False, None) if obj.get("census") is None else parse_census(obj["census"], K.rank)
+    if "time_reversal" in obj:
+        if indicators is not None:
+            raise SymbootInputError('give the census "indicators" or time_reversal\'s sector classes, not both')
+        census, indicators = _time_reversal(obj["time_reversal"], census, K.rank)
+        indicators = [sorted(a) for a in indicators]
     return spectral_data(K, ramp=obj.get("ramp"), plateau=obj.get("plateau"), census=census, distinct=distinct,
                          indicators=indicators, max_order=obj.get("max_order"), index=obj.get("index"))
 

@@ -15,7 +15,7 @@ block of G's corepresentation theory, of Wigner type
 and with no anti-unitary at all every block is GUE, one per irreducible. An anti-unitary
 that maps each of M's own sector orbits to itself is the third reading
 (:func:`automorphism_reading`): M is then unitary, and not magnetic in the data. Type b (GSE, Kramers doubling) changes the census itself and is read before this
-(:func:`ed.symclass.kramers_halved`). :func:`magnetic_readings` lists these readings of
+(:func:`bootstrap.data.kramers_halved`). :func:`magnetic_readings` lists these readings of
 one named group; :mod:`symboot.antiunitary` keeps those the sectors' classes allow.
 
 Examples

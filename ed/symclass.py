@@ -57,8 +57,8 @@ from .extract import SUPERPOSITION_ERR, superposition_r
 from .levelstats import R_MEAN, gap_ratios
 
 __all__ = ["CLASSES", "BETA", "ATAS_C", "SymmetryClass", "ratio_pdf", "ratio_mean", "level_multiplicity",
-           "distinct_levels", "block_class", "forced_degeneracies", "kramers_sectors", "sector_classes", "ALL_INDICATORS",
-           "kramers_gse", "sector_indicator_sets", "kramers_halved", "antiunitary_sector_map"]
+           "distinct_levels", "block_class", "forced_degeneracies", "kramers_sectors", "sector_classes",
+           "kramers_gse", "sector_indicator_sets", "antiunitary_sector_map"]
 
 #: the four classes, in order of increasing level repulsion
 CLASSES = ("Poisson", "GOE", "GUE", "GSE")
@@ -445,8 +445,6 @@ def sector_classes(spectra, **kw) -> list[SymmetryClass]:
     return [block_class(a, **kw) for a in _sector_arrays(spectra)]
 
 
-#: every Frobenius–Schur indicator: what a sector says when it cannot say anything
-ALL_INDICATORS = frozenset({1, 0, -1})
 
 
 def _coincidences(levels, rtol: float) -> bool:
@@ -493,47 +491,16 @@ def sector_indicator_sets(spectra, epsilon: int, classes=None, rtol: float = 1e-
     >>> [sorted(s) for s in sector_indicator_sets([e], -1)]     # with T² = -1: quaternionic
     [[-1]]
     """
+    from bootstrap.data import class_indicators
+
     classes = sector_classes(spectra, rtol=rtol) if classes is None else classes
     kramers = kramers_gse(spectra, classes, rtol)
     out = []
     for a, c, k in zip(_sector_arrays(spectra), classes, kramers):
         free = a.shape[1] > 0 and not any(_coincidences(row, rtol) for row in a)
         pure = c.unique and c.fits and not c.superposition
-        if k:
-            out.append(frozenset({-epsilon}))
-        elif free and pure and c.best == "GOE":
-            out.append(frozenset({epsilon}))
-        elif free and pure and c.best == "GUE":
-            out.append(frozenset({0}))
-        elif free:
-            out.append(frozenset({epsilon, 0}))
-        else:
-            out.append(ALL_INDICATORS)
-    return out
-
-
-def kramers_halved(rows, kramers) -> list[list[int]] | None:
-    """Census rows with the Kramers doubling undone: a multiplet in Kramers sectors is a
-    Kramers pair of one irreducible's multiplets, so its row there is twice the irreducible's.
-    ``None`` where a row cannot be one (odd there, or reaching Kramers and other sectors: an
-    irreducible's block has one class in all its sectors).
-
-    Examples
-    --------
-    >>> kramers_halved([[1, 0, 0, 0], [0, 2, 0, 2]], [False, True, False, True])
-    [[1, 0, 0, 0], [0, 1, 0, 1]]
-    >>> kramers_halved([[1, 2, 0, 0]], [False, True, False, True]) is None
-    True
-    """
-    out = []
-    for row in rows:
-        on = [x for x, k in zip(row, kramers) if k and x]
-        off = [x for x, k in zip(row, kramers) if not k and x]
-        if (on and off) or any(x % 2 for x in on):
-            return None
-        half = [x // 2 if k else x for x, k in zip(row, kramers)]
-        if half not in out:
-            out.append(half)
+        label = ("GSE" if k else c.best if free and pure and c.best in ("GOE", "GUE") else "mixed" if free else None)
+        out.append(class_indicators(label, epsilon))
     return out
 
 

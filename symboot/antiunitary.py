@@ -7,7 +7,7 @@ What the sector spectra say of an anti-unitary T, and how the integer data are r
   forces these; which one is not told apart here);
 * **Kramers sectors** (every level twice, the distinct levels GSE: :func:`ed.symclass.kramers_gse`)
   are read as T² = -1 on those blocks, never as a unitary multiplet: the census rows there are
-  halved (:func:`ed.symclass.kramers_halved`) and the ramp is normalised per block
+  halved (:func:`bootstrap.data.kramers_halved`) and the ramp is normalised per block
   (:func:`ed.extract.extract_ramp` with ``kramers``: a Kramers sector by a Kramers GSE block's
   form factor, the others by their class), so both count each Kramers pair once;
 * with ``time_reversal`` declared (T commutes with G, e.g. real couplings where G acts by
@@ -334,7 +334,8 @@ def readings(reading: AntiunitaryReading, data: SpectralData, spectra) -> tuple[
     excluded), or ``([], reason)`` where no reading is consistent (census rows that cannot be
     Kramers pairs, no square of T). With Kramers sectors ``data``'s ramp must be normalised
     per block (:func:`kramers_ramp`); the census rows are halved here."""
-    from ed.symclass import ALL_INDICATORS, kramers_halved, sector_indicator_sets
+    from bootstrap.data import kramers_halved, row_indicator_sets
+    from ed.symclass import sector_indicator_sets
 
     if any(reading.kramers) and data.census_rows is not None:
         rows = kramers_halved(data.census_rows.tolist(), reading.kramers)
@@ -345,15 +346,8 @@ def readings(reading: AntiunitaryReading, data: SpectralData, spectra) -> tuple[
         return [(None, data)], ""
     out, refuted = [], []
     for eps in (1, -1):
-        per_sector = sector_indicator_sets(spectra, eps, reading.classes)
-        sets = []
-        for row in data.census_rows.tolist():
-            allowed = ALL_INDICATORS
-            for x, s in zip(row, per_sector):
-                if x:
-                    allowed = allowed & s
-            sets.append(allowed)
-        variant = replace(data, census_indicators=tuple(sets))
+        sets = row_indicator_sets(data.census_rows.tolist(), sector_indicator_sets(spectra, eps, reading.classes))
+        variant = replace(data, census_indicators=sets)
         if all(sets) and not _refuted(variant):
             out.append((eps, variant))
         else:
