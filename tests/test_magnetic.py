@@ -156,9 +156,13 @@ def test_qtc_papers_size_names_the_unitary_group(theta, truth):
     at pi/6, GOE at pi/4 — and the unitary group is unique."""
     r = _qtc(9, theta, 2)
     assert r.groups == [truth], r.verdict
-    assert "unique" in r.verdict
+    assert "unique" in r.verdict and "with an anti-unitary symmetry" in r.verdict
     au = r.to_json()["antiunitary"]
     assert au["sector_classes"][4] == ("GUE" if truth == (18, 4) else "GOE")
+    if truth == (18, 4):  # K glues the four sectors (±1, ±1): pairs across C's orbits {μ, -μ}
+        assert au["magnetic_groups"] == [[36, 10]] and au["pairs"]
+    else:  # beyond the minimal index: GAP's IdGroup of <P_X, P_Z, F, K>
+        assert au["magnetic_groups"] == [run_gap(GAP_QTC_MAGNETIC)[0][2]]
 
 
 def test_s3_chain_real_but_chiral_is_z3_with_k(tmp_path):
