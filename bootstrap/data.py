@@ -15,9 +15,9 @@ irreducibles with equal restrictions apart), each occurring at least once.
 
 ``"time_reversal": {"square": 1, "sector_classes": ["GOE", "GSE", ...]}`` (optional, with a census)
 declares an anti-unitary T commuting with G with T² = square and each sector's observed block
-class (:data:`SECTOR_CLASSES`): the census rows of "GSE" (Kramers) sectors, given as observed
+class (:data:`common.wigner.SECTOR_CLASSES`): the census rows of "GSE" (Kramers) sectors, given as observed
 (every level twice), are halved, and each row gets the indicators its sectors' classes allow
-(:func:`class_indicators`) — the observed β per block as a constraint family.
+(:func:`common.wigner.class_indicators`) — the observed β per block as a constraint family.
 
 ``"indicators"`` (optional) attaches to each census row the Frobenius–Schur indicator
 ν ∈ {1, 0, -1} of its irreducible, or the set of values the data allow (with
@@ -44,6 +44,7 @@ import numpy as np
 from bootstrap.known import KnownSubgroup, known_subgroup
 from common import jsonio
 from common.errors import SymbootInputError
+from common.wigner import INDICATORS, SECTOR_CLASSES, class_indicators
 
 #: a matrix whose entries are sets of allowed integers (exact entries are 1-element sets)
 SetMatrix = tuple[tuple[frozenset, ...], ...]
@@ -176,38 +177,9 @@ def parse_census(census, size: int) -> tuple[np.ndarray, bool, list | None]:
     return _census_rows(census["rows"], size), _distinct(census.get("distinct", False)), census.get("indicators")
 
 
-#: every Frobenius–Schur indicator: what a sector says when it cannot say anything
-INDICATORS = frozenset({-1, 0, 1})
-
-#: a sector's observed class, as the input declares it (``"time_reversal"``): ``"GOE"``/``"GUE"``
-#: one block of that class, ``"GSE"`` a Kramers sector (every level twice, GSE among the distinct
-#: ones), ``"mixed"`` several blocks and no level twice, ``None`` nothing known
-SECTOR_CLASSES = ("GOE", "GUE", "GSE", "mixed", None)
-
-
-def class_indicators(label: str | None, epsilon: int) -> frozenset:
-    """The Frobenius–Schur indicators ν the irreducibles reaching a sector of class ``label``
-    (``SECTOR_CLASSES``) may have, when an anti-unitary T with T² = ``epsilon`` commutes with G
-    (SPEC §6, Wigner's types: a — one GOE block — for εν = 1, b — GSE, every level twice — for
-    εν = -1, c — λ glued to its conjugate into one GUE block — for ν = 0).
-
-    >>> [sorted(class_indicators(c, 1)) for c in ("GOE", "GUE", "GSE", "mixed", None)]
-    [[1], [0], [-1], [0, 1], [-1, 0, 1]]
-    """
-    if label == "GOE":
-        return frozenset({epsilon})
-    if label == "GUE":
-        return frozenset({0})
-    if label == "GSE":
-        return frozenset({-epsilon})
-    if label == "mixed":  # no level twice: no type b
-        return frozenset({epsilon, 0})
-    return INDICATORS
-
-
 def row_indicator_sets(rows, per_sector) -> tuple[frozenset, ...]:
     """Per census row, the indicators that every sector it reaches allows (``per_sector``: one
-    set per sector, e.g. :func:`class_indicators`): an irreducible's block is one block in all
+    set per sector, e.g. :func:`common.wigner.class_indicators`): an irreducible's block is one block in all
     its sectors."""
     out = []
     for row in rows:

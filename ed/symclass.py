@@ -491,7 +491,7 @@ def sector_indicator_sets(spectra, epsilon: int, classes=None, rtol: float = 1e-
     >>> [sorted(s) for s in sector_indicator_sets([e], -1)]     # with T² = -1: quaternionic
     [[-1]]
     """
-    from bootstrap.data import class_indicators
+    from common.wigner import class_indicators
 
     classes = sector_classes(spectra, rtol=rtol) if classes is None else classes
     kramers = kramers_gse(spectra, classes, rtol)
