@@ -278,8 +278,9 @@ def glued_halves(reading: MagneticReading, M: np.ndarray, known) -> list[tuple[t
     return out
 
 
-#: the most automorphisms of N :func:`glued_halves` walks (C2^4's GL(4, 2) has 20160)
-AUT_LIMIT = 25000
+#: the most automorphisms of N :func:`glued_halves` walks (each against every class of N in G;
+#: C2^3's GL(3, 2) has 168, C2^4's GL(4, 2) 20160: past the limit the halves are not fixed)
+AUT_LIMIT = 5040
 
 
 @lru_cache(maxsize=64)
