@@ -50,7 +50,10 @@ def _identify(args, tmp_path):
 @pytest.mark.slow
 def test_showcase_s3_chain(tmp_path):
     res = _identify([str(MODELS / "s3_chain.json")], tmp_path)
-    assert res["verdict"] == "G = S3, unique" and res["groups"] == [[6, 1]]
+    # H is real in the clock basis and S3 acts by real matrices: K commutes with S3 and every
+    # irreducible of S3 is real, so the magnetic group is S3 x C2 = D12 [12,4] (all type a, GOE)
+    assert res["verdict"] == "G = S3, unique, with an anti-unitary symmetry (magnetic group D12 [12,4])"
+    assert res["groups"] == [[6, 1]] and res["antiunitary"]["magnetic_groups"] == [[12, 4]]
     (c,) = [c for c in res["candidates"] if c["groups"]]
     assert sorted(c["dims"]) == [1, 1, 2]
     two = c["dims"].index(2)
