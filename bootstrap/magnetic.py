@@ -122,7 +122,6 @@ def dimmock_indicators(M: Group, sub: SubgroupClass, G: Group) -> tuple[int, ...
     over C2 × C2 ⊃ C2 it squares to 1, both characters type a.
 
     >>> import groupdb
-    >>> from groupdb.characters import branching
     >>> C2 = groupdb.load((2, 1))
     >>> [dimmock_indicators(groupdb.load(m), groupdb.load(m).subgroups_isomorphic_to((2, 1))[0], C2)
     ...  for m in [(4, 1), (4, 2)]]
@@ -149,10 +148,11 @@ def antiunitary_action(M: Group, sub: SubgroupClass, G: Group) -> tuple[int, ...
     >>> antiunitary_action(M, M.subgroups_isomorphic_to(G.id)[0], G)
     (0, 1, 2)
     """
+    from bootstrap.character_table import duals
     from groupdb.characters import branching
 
     B = np.asarray(branching(M, sub, G))
-    dual = tensor_coefficients(G)[:, :, 0].argmax(axis=1)
+    dual = duals(tensor_coefficients(G))
     out = []
     for rho in range(len(G.degrees)):
         lam = int(np.flatnonzero(B[:, rho])[0])

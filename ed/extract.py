@@ -40,7 +40,7 @@ from groupdb.query import reciprocity_index
 from .levelstats import GapRatio
 from .xsff import XSFF, sector_density
 
-__all__ = ["form_factor", "ramp_reference", "sector_betas", "integer_estimate", "IntegerEstimate", "RampData",
+__all__ = ["form_factor", "ramp_reference", "sector_betas", "level_multiplicity", "integer_estimate", "IntegerEstimate", "RampData",
            "detect_windows", "extract_ramp", "choose_beta", "statistics_mismatch",
            "resolve_by_reciprocity", "superposition_r"]
 
@@ -86,9 +86,8 @@ def ramp_reference(t: np.ndarray, beta: int, width: float, rho_nodes: np.ndarray
     >>> bool(np.allclose(k, t / (2 * np.pi) * np.sqrt(np.pi)))
     True
     """
-    rho = np.maximum(np.asarray(rho_nodes, float), 1e-300)
-    doubling = 2.0 if beta == 4 else 1.0
-    rho = rho / doubling
+    doubling = level_multiplicity(beta)
+    rho = np.maximum(np.asarray(rho_nodes, float), 1e-300) / doubling
     tau = np.asarray(t, float)[:, None] / (2 * np.pi * rho[None, :])
     return doubling**2 * width * (form_factor(tau, beta) * (rho * _GH_W)[None, :]).sum(axis=1)
 
@@ -102,6 +101,17 @@ def sector_betas(beta: int, kramers=None, n: int | None = None) -> list[int]:
     """
     kramers = [False] * n if kramers is None else list(kramers)
     return [4 if k else beta for k in kramers]
+
+
+def level_multiplicity(beta: int) -> float:
+    """How often a block of class ``beta`` shows each level: twice for GSE (Kramers pairs),
+    else once — what counting a Kramers pair once divides out of densities and multiplicities."""
+    return 2.0 if beta == 4 else 1.0
+
+
+def _per_sector(beta, n: int) -> list[int]:
+    """``beta`` (one class for all) or one class per sector, as a list of ``n``."""
+    return [beta] * n if np.isscalar(beta) else list(beta)
 
 
 def _early_slope(beta: int) -> float:
@@ -254,7 +264,7 @@ def detect_windows(xs: XSFF, nblocks=None, beta=2, tau_max: float | None = None,
     spans less than a factor ``min_ratio`` in time: too few levels.
     """
     S = len(xs.dims)
-    betas = [beta] * S if np.isscalar(beta) else list(beta)
+    betas = _per_sector(beta, S)
     nblocks = np.ones(S) if nblocks is None else np.asarray(nblocks, float)
     w = np.ones(len(xs.t)) if xs.counts is None else xs.counts.astype(float)
     out = []
@@ -264,9 +274,9 @@ def detect_windows(xs: XSFF, nblocks=None, beta=2, tau_max: float | None = None,
         # (GOE bends well before the Heisenberg time; the linear term would look like a sag)
         kref = (xs.t / (2 * np.pi) * xs.I2 * _early_slope(bt) if rho_nodes is None
                 else ramp_reference(xs.t, bt, xs.width, rho_nodes[m] / max(1.0, nblocks[m])))
-        distinct = 2.0 if bt == 4 else 1.0  # a Kramers sector's density counts each pair twice
+        # a Kramers sector's density counts each pair twice
         t_b = ((TAU_MAX[bt] if tau_max is None else tau_max) * 2 * np.pi * xs.rho_center[m]
-               / (distinct * max(1.0, nblocks[m])))
+               / (level_multiplicity(bt) * max(1.0, nblocks[m])))
         Ks = _smooth(xs.t, xs.K[m, m], w)
         early = xs.t < t_b
         if early.sum() < 3:
@@ -316,7 +326,7 @@ def _fit_matrix(xs: XSFF, beta, windows, rho_nodes, nblocks):
     """``K_ab / k`` averaged over each pair's window: ``k`` the pair's class's reference, or
     where two sectors' classes differ (no block is shared: the entry is 0) the geometric mean."""
     S = len(xs.dims)
-    betas = [beta] * S if np.isscalar(beta) else list(beta)
+    betas = _per_sector(beta, S)
     fit = np.full((S, S), np.nan)
     err = np.full((S, S), np.inf)
     ref = [rho_nodes[m] / max(1.0, nblocks[m]) for m in range(S)]

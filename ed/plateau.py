@@ -18,7 +18,7 @@ import numpy as np
 
 from groupdb.query import reciprocity_index
 
-from .extract import IntegerEstimate, RampData, integer_estimate
+from .extract import IntegerEstimate, RampData, integer_estimate, level_multiplicity
 from .xsff import XSFF
 
 __all__ = ["PlateauData", "extract_plateau", "plateau_for_index", "plateau_estimates", "coverage_factor"]
@@ -85,7 +85,8 @@ def extract_plateau(xs: XSFF, ramp: RampData | None = None) -> PlateauData:
     Kramers sectors (``ramp.kramers``: every level twice) count each Kramers pair once, as the
     ramp and the census do: their levels' multiplicities and their reduced dimension halved, so
     an entry between two of them is halved (``P / 4`` over ``D / 2``)."""
-    twice = np.where(ramp.kramers, 2.0, 1.0) if ramp is not None and ramp.kramers else np.ones(len(xs.dims))
+    betas = ramp.sector_betas() if ramp is not None else [2] * len(xs.dims)
+    twice = np.array([level_multiplicity(b) for b in betas])
     Dt = xs.per_copy / twice
     Pn = xs.plateau / np.outer(twice, twice) / np.sqrt(np.outer(Dt, Dt))
     err = None if xs.plateau_err is None else np.asarray(xs.plateau_err, float) / np.sqrt(np.outer(twice, twice))

@@ -128,6 +128,10 @@ class MagneticFit:
             return r.group.id
         return tuple(r.unitary.id) if r.unitary is not None else None
 
+    def _halves(self) -> list:
+        """``halves`` per glued block (``None`` where not given)."""
+        return [self.halves[k] if k < len(self.halves) else None for k in range(len(self.glued))]
+
     @property
     def pairs(self) -> list[tuple[int, int]]:
         """Sector pairs an anti-unitary maps onto each other where that is fixed by the data: a
@@ -135,8 +139,7 @@ class MagneticFit:
         one of the other (:func:`bootstrap.magnetic.glued_halves`; where its halves are not fixed,
         none)."""
         out = []
-        for k, g in enumerate(self.glued):
-            h = self.halves[k] if k < len(self.halves) else None
+        for g, h in zip(self.glued, self._halves()):
             if h is not None:
                 out += [tuple(sorted((i, j))) for i in h[0] for j in h[1]]
             elif len(g) == 2:
@@ -154,10 +157,9 @@ class MagneticFit:
             return (f"{M} unitary, with an anti-unitary mapping each of its sector orbits to itself"
                     + f" ({_extensions_words(self)})")
         G = _unitary_label(r)
-        halves = list(self.halves) + [None] * (len(self.glued) - len(self.halves))
         glued = "; ".join(" ↔ ".join(map(name, g)) if h is None or len(g) == 2 else
                           " ↔ ".join("{" + ", ".join(map(name, x)) + "}" for x in h)
-                          for g, h in zip(self.glued, halves))
+                          for g, h in zip(self.glued, self._halves()))
         return (f"unitary G = {G}, index 2 in the magnetic group M = {M}"
                 + (f"; the anti-unitary glues {glued} (each into one GUE block)" if glued else ""))
 

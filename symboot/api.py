@@ -259,15 +259,13 @@ def _identify_model(H, params, realisations, seed, subgroup, max_order, time_lim
         if progress:
             pipeline.stderr_progress(f"drawing {spec['realisations']} realisation(s) of {spec['model']}")
         ms = modelspec.ensemble_from_spec(spec)
-    A = None
+    src = source or {"kind": "model", "description": spec.get("description", spec["model"]),
+                     "params": {k: v for k, v in spec.items() if k != "description"}}
+    A = ms[0].antiunitary if own_antiunitary else None
     if own_antiunitary:
-        A = ms[0].antiunitary
         if A is None:
             raise SymbootInputError(f"model {ms[0].name} has no anti-unitary symmetry of its own with these "
                                     "parameters (none is built in: a real Hamiltonian's complex conjugation)")
-    src = source or {"kind": "model", "description": spec.get("description", spec["model"]),
-                     "params": {k: v for k, v in spec.items() if k != "description"}}
-    if own_antiunitary:
         src = {**src, "params": {**src.get("params", {}), "antiunitary": "the model's own"}}
     if progress:
         pipeline.stderr_progress("sectors, spectra, level statistics, xSFF, census")

@@ -344,22 +344,23 @@ def _finish(source, known, analysis, curves, data, res, notes, seconds, ramp=Non
     if analysis is not None:
         ramp, plateau = analysis.ramp, analysis.plateau
     verdict = verdict_line(res, known)
+    # what the anti-unitary reading says goes before the "(incomplete ...)" tail
+    cut = verdict.index(" (incomplete") if " (incomplete" in verdict else len(verdict)
+    head, tail = verdict[:cut], verdict[cut:]
     if analysis is None and curves is not None:
         from symboot.antiunitary import unread_classes_note, unread_classes_verdict
 
         notes = notes + [n for n in [unread_classes_note(res)] if n]
-        cut = verdict.index(" (incomplete") if " (incomplete" in verdict else len(verdict)
-        verdict = verdict[:cut] + unread_classes_verdict(res) + verdict[cut:]
+        head += unread_classes_verdict(res)
     if antiunitary is not None and antiunitary.magnetic_changes_groups:
         from symboot.antiunitary import magnetic_verdict
 
-        tail = verdict[verdict.index(" (incomplete"):] if " (incomplete" in verdict else ""
-        verdict = magnetic_verdict(antiunitary, known) + tail
+        head = magnetic_verdict(antiunitary, known)
     elif antiunitary is not None and antiunitary.magnetic is not None:
         from symboot.antiunitary import automorphism_verdict
 
-        cut = verdict.index(" (incomplete") if " (incomplete" in verdict else len(verdict)
-        verdict = verdict[:cut] + automorphism_verdict(antiunitary) + verdict[cut:]
+        head += automorphism_verdict(antiunitary)
+    verdict = head + tail
     return IdentifyResult(source, known, analysis, curves, data, res, advice, notes, verdict,
                           seconds, ramp, plateau, antiunitary)
 
