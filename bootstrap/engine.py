@@ -246,10 +246,13 @@ def solve(data: SpectralData, time_limit: float = 10.0, abstract: bool = True, m
             candidates.extend(_abstract_candidates(data, index, deadline, max_rank, log))
         _named_candidates(data, index * K.order, candidates, reconstruct_limit, violations, searches, named)
     if abstract:
-        from bootstrap.solver import RING_ENGINE
+        from bootstrap.solver import BRANCHING_ENGINE, RING_ENGINE
 
-        searches.append("abstract search (branchings and certificates z3" +
-                        (", fusion rings CP-SAT)" if RING_ENGINE == "cpsat" else ")"))
+        engines = {"branchings": BRANCHING_ENGINE, "fusion rings": RING_ENGINE}
+        by = {e: [part for part, x in engines.items() if x == e] for e in ("cpsat", "z3")}
+        searches.append("abstract search (" + ", ".join(
+            f"{' and '.join(parts)} {'CP-SAT' if e == 'cpsat' else 'z3'}" for e, parts in by.items() if parts)
+            + ", certificates z3)")
     _note_unnamed(data, candidates, named.unstored)
     status = _status(candidates, named, log, violations)
     index = rec.indices[0] if len(rec.indices) == 1 else None

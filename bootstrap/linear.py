@@ -541,10 +541,11 @@ class LinearAction:
         self._rep = _orbit_reps_flat([(a * k + b) * k + c for a, b, c in maps], dom)
 
     # --- the unknowns ---------------------------------------------------------------
-    def key(self, i: int, j: int, l: int) -> tuple[int, int, int]:
-        """The representative cell of N_ij^l's orbit (i, j non-linear)."""
-        f = int(self._rep[(i * self.k + j) * self.k + l])
-        return f // (self.k * self.k), f // self.k % self.k, f % self.k
+    @property
+    def rep(self) -> np.ndarray:
+        """rep[(i k + j) k + l]: the flat index of the representative cell of N_ij^l's orbit
+        (i ≤ j; -1 unless i, j are both non-linear)."""
+        return self._rep
 
     def bound(self, ub: np.ndarray) -> np.ndarray:
         """ub with each orbit's cells bounded by the orbit's least bound (they are equal)."""
@@ -600,29 +601,35 @@ class LinearAction:
         π_{α(λ)}: as permutations p of all rows. None if more than ``limit``."""
         k, rows, P = self.k, self.rows, self.P
         pos = {r: a for a, r in enumerate(rows)}
+        row_id = np.unique(self.M, axis=0, return_inverse=True)[1].ravel().tolist()  # equal rows, equal ids
+        Pl = P.tolist()
+        orbits = [(S, [int(y) for y in elems]) for S, elems in self.orbits]
         out: list[np.ndarray] = []
         for alpha in (lin_perms if lin_perms is not None else [None]):
             apos = list(range(len(rows))) if alpha is None else [pos[alpha[r]] for r in rows]
-            amask = lambda S: sum(1 << apos[a] for a in range(len(rows)) if S >> a & 1)  # noqa: E731
-            p = np.full(k, -1, dtype=np.int64)
-            p[rows] = [rows[apos[a]] for a in range(len(rows))]
-            used = [False] * len(self.orbits)
+            # the orbit u may receive orbit t: the stabiliser carried by α, and equal rows
+            fits = [[u for u, (S2, e2) in enumerate(orbits)
+                     if S2 == sum(1 << apos[a] for a in range(len(rows)) if S >> a & 1) and row_id[e2[0]] == row_id[e[0]]]
+                    for S, e in orbits]
+            p = [-1] * k
+            for a in range(len(rows)):
+                p[rows[a]] = rows[apos[a]]
+            used = [False] * len(orbits)
 
             def rec(t: int) -> bool:
-                if t == len(self.orbits):
-                    out.append(p.copy())
+                if t == len(orbits):
+                    out.append(np.array(p, dtype=np.int64))
                     return len(out) <= limit
-                S, elems = self.orbits[t]
-                x = int(elems[0])
-                for u, (S2, elems2) in enumerate(self.orbits):
-                    if used[u] or S2 != amask(S) or not np.array_equal(self.M[elems2[0]], self.M[x]):
+                x = orbits[t][1][0]
+                for u in fits[t]:
+                    if used[u]:
                         continue
                     used[u] = True
-                    for y in elems2:
-                        if not np.array_equal(self.M[y], self.M[x]):
+                    for y in orbits[u][1]:
+                        if row_id[y] != row_id[x]:
                             continue
                         for a in range(len(rows)):
-                            p[P[a, x]] = P[apos[a], y]
+                            p[Pl[a][x]] = Pl[apos[a]][y]
                         if not rec(t + 1):
                             return False
                     used[u] = False

@@ -1,14 +1,15 @@
 """The z3 searches of SPEC §3: branching matrices M, then fusion rings per M.
 
 Branchings stay in linear integer arithmetic: the admissible row vectors v are
-enumerated in Python (v_μ² ≤ R_μμ, v_μ v_ν ≤ R_μν, d_v ≤ √|G|, ...) and z3 solves for
+enumerated in Python (v_μ² ≤ R_μμ, v_μ v_ν ≤ R_μν, d_v ≤ √|G|, ...) and the solver finds
 their multiplicities c_v ≥ 0 — a multiset of rows, so relabelling G's irreducibles is
-broken by construction. Fusion coefficients are linear once M is fixed (restriction,
+broken by construction (CP-SAT by default, every solution in one solve; z3 model by model,
+and z3's core where there is none). Fusion coefficients are linear once M is fixed (restriction,
 duality, rigidity); only associativity is quadratic, hence ``SolverFor('QF_NIA')``,
 which the SPEC measured to finish where the default solver hangs.
 
 Each constraint family is guarded by one tracking literal so that an unsat core names
-families (bootstrap.constraints). The fusion-ring enumeration itself runs on OR-Tools CP-SAT by
+families (bootstrap.constraints). The fusion-ring enumeration runs on OR-Tools CP-SAT by
 default (bootstrap.cpsat: the same unknowns, bounds, families and symmetry blocking, built from
 this module's helpers; faster, and complete on branchings where z3 times out — bench/RESULTS.md);
 z3 certifies where it finds no ring (the unsat core) and stays available as ``engine="z3"``.
@@ -53,7 +54,9 @@ class SearchResult:
     reason: str = ""  # why incomplete
     violations: list[Violation] = field(default_factory=list)  # unsat core / filters, by family
     repeats: bool = False  # the relabellings were too many to block: a ring may occur more than once
-    uncertified: bool = False  # no ring by CP-SAT's verdict, z3's core not sought (certify=False)
+    # no ring by CP-SAT's verdict, z3's core not sought (certify=False): "linear" where the linear
+    # families alone refute (restriction, one dual, rigidity), "all" where associativity was needed
+    uncertified: str = ""
 
 
 def _ms(deadline: float) -> int:
@@ -156,45 +159,88 @@ def admissible_rows(data: SpectralData, index: int) -> tuple[list[tuple[int, ...
 # branchings
 # ---------------------------------------------------------------------------
 def enumerate_branchings(data: SpectralData, index: int, deadline: float | None = None,
-                         max_solutions: int = MAX_BRANCHINGS) -> SearchResult:
-    """Every branching matrix M (up to row order) allowed by the data at this index."""
+                         max_solutions: int = MAX_BRANCHINGS, engine: str | None = None) -> SearchResult:
+    """Every branching matrix M (up to row order) allowed by the data at this index.
+
+    The unknowns are the multiplicities c_v ≥ 0 of the admissible rows v
+    (:func:`admissible_rows`), the constraints linear (:func:`_branching_constraints`).
+    ``engine``: "cpsat" (default :data:`BRANCHING_ENGINE`: OR-Tools CP-SAT enumerates every
+    solution in one solve, bootstrap.cpsat) or "z3" (a model, blocked, the next); where
+    CP-SAT finds none, z3's unsat core names the refuted families (the certificate)."""
     deadline = deadline if deadline is not None else time.monotonic() + 60
-    K = data.known
-    n = [int(x) for x in K.dims]
-    r = K.rank
-    order = index * K.order
     res = SearchResult()
     good, bad, complete = admissible_rows(data, index)
     if not complete:
         res.complete, res.reason = False, f"more than {MAX_VECTORS} admissible row vectors"
         return res
     rows = good + bad
+    cons = _branching_constraints(data, index, rows, len(good))
+    r, order = data.known.rank, index * data.known.order
+    n = np.array([int(x) for x in data.known.dims])
+
+    def accept(counts) -> bool:
+        """Record one solution; False once max_solutions are found."""
+        M = _assemble(rows, counts, r)
+        kills = check_divisibility(M @ n, order)
+        if kills:
+            res.violations.extend(kills)
+            return True
+        res.solutions.append(M)
+        if len(res.solutions) >= max_solutions:
+            res.complete, res.reason = False, f"more than {max_solutions} branching matrices"
+            return False
+        return True
+
+    if (engine or BRANCHING_ENGINE) == "cpsat":
+        from bootstrap.cpsat import CORE_LIMIT, enumerate_branchings_cpsat
+
+        dims = [sum(a * b for a, b in zip(w, n)) for w in rows]
+        found = enumerate_branchings_cpsat(cons, [order // (d * d) for d in dims], deadline, accept)
+        if found is None:  # CP-SAT's time ran out
+            if res.complete:
+                res.complete, res.reason = False, "time limit while enumerating branchings (CP-SAT)"
+            return res
+        if found:
+            return res
+        # no branching: z3's core names what refutes the data (at most CORE_LIMIT seconds)
+        part = _branchings_z3(rows, cons, min(deadline, time.monotonic() + CORE_LIMIT), accept, index)
+        if res.solutions:  # z3 found one CP-SAT missed: never "no branching"
+            res.complete, res.reason = False, "CP-SAT found no branching where z3 found one"
+        elif part.violations:
+            res.violations.extend(part.violations)
+        else:
+            res.violations.append(Violation(DATA, f"no branching matrix M at [G:N] = {index} satisfies the data "
+                                            f"(CP-SAT; z3's core not found in the {CORE_LIMIT:g} s given to "
+                                            "certificates)"))
+        return res
+    part = _branchings_z3(rows, cons, deadline, accept, index)
+    res.violations.extend(part.violations)
+    if not part.complete and res.complete:
+        res.complete, res.reason = False, part.reason
+    return res
+
+
+def _branching_constraints(data: SpectralData, index: int, rows: list[tuple[int, ...]], n_good: int
+                           ) -> list[tuple[str, list[int], str, object]]:
+    """The linear constraints on the multiplicities c_v of ``rows`` (the first ``n_good``
+    admissible, the rest excluded only by divisibility), as (family, coefficients over rows,
+    op, value) with op "==", ">=" or "in" (value a set): both engines state these."""
+    K = data.known
+    n = [int(x) for x in K.dims]
+    r = K.rank
+    order = index * K.order
     dim = [sum(a * b for a, b in zip(w, n)) for w in rows]
-    s = z3.SolverFor("QF_LIA")
-    flags = {f: z3.Bool(f"track:{f}") for f in (DATA, TRIVIAL, RECIPROCITY, DIVISIBILITY)}
-    c = [z3.Int(f"c{i}") for i in range(len(rows))]
-    for x in c:
-        s.add(x >= 0)
-    for i in range(len(good), len(rows)):
-        s.add(z3.Implies(flags[DIVISIBILITY], c[i] == 0))
+    unit = lambda i: [int(t == i) for t in range(len(rows))]  # noqa: E731
+    out = [(DIVISIBILITY, unit(i), "==", 0) for i in range(n_good, len(rows))]
     trivial = tuple(1 if mu == 0 else 0 for mu in range(r))
-    if trivial in rows:
-        s.add(z3.Implies(flags[TRIVIAL], c[rows.index(trivial)] >= 1))
-    else:
-        s.add(z3.Implies(flags[TRIVIAL], False))
-
-    def lin(coef):
-        terms = [co * x for co, x in zip(coef, c) if co]
-        return z3.Sum(terms) if terms else z3.IntVal(0)
-
+    out.append((TRIVIAL, unit(rows.index(trivial)) if trivial in rows else [0] * len(rows), ">=", 1))
     for mu in range(r):
-        s.add(z3.Implies(flags[RECIPROCITY], lin([w[mu] * d for w, d in zip(rows, dim)]) == index * n[mu]))
-    s.add(z3.Implies(flags[RECIPROCITY], lin([d * d for d in dim]) == order))
+        out.append((RECIPROCITY, [w[mu] * d for w, d in zip(rows, dim)], "==", index * n[mu]))
+    out.append((RECIPROCITY, [d * d for d in dim], "==", order))
+
     def data_entry(coef, allowed):
-        if not any(coef) and 0 in allowed:
-            return  # no admissible row touches this pair (most of a sparse R): nothing to say
-        e = lin(coef)
-        s.add(z3.Implies(flags[DATA], z3.Or([e == v for v in sorted(allowed)])))
+        if any(coef) or 0 not in allowed:  # no admissible row touches most of a sparse R: nothing to say there
+            out.append((DATA, coef, "in", frozenset(int(v) for v in allowed)))
 
     for a in range(r):
         for b in range(a, r):
@@ -206,22 +252,30 @@ def enumerate_branchings(data: SpectralData, index: int, deadline: float | None 
         from collections import Counter
         want = Counter(tuple(int(x) for x in row) for row in data.census_rows)
         for i, w in enumerate(rows):
-            if data.census_distinct:
-                s.add(z3.Implies(flags[DATA], c[i] >= 1))
-            else:
-                s.add(z3.Implies(flags[DATA], c[i] == want.get(w, 0)))
+            out.append((DATA, unit(i), ">=", 1) if data.census_distinct else (DATA, unit(i), "==", want.get(w, 0)))
+    return out
+
+
+def _branchings_z3(rows, cons, deadline: float, accept: Callable, index: int | None = None) -> SearchResult:
+    """The branchings by z3: each model handed to ``accept`` (False: stop), blocked, the next;
+    unsat before any model: the core's families as the violation."""
+    res = SearchResult()
+    s = z3.SolverFor("QF_LIA")
+    flags = {f: z3.Bool(f"track:{f}") for f in (DATA, TRIVIAL, RECIPROCITY, DIVISIBILITY)}
+    c = [z3.Int(f"c{i}") for i in range(len(rows))]
+    for x in c:
+        s.add(x >= 0)
+    for family, coef, op, value in cons:
+        terms = [co * x for co, x in zip(coef, c) if co]
+        e = z3.Sum(terms) if terms else z3.IntVal(0)
+        expr = z3.Or([e == v for v in sorted(value)]) if op == "in" else (e == value if op == "==" else e >= value)
+        s.add(z3.Implies(flags[family], expr))
+    where = f" at [G:N] = {index}" if index is not None else ""
     for model in _models(s, flags, deadline, res, "branchings", DATA,
-                         lambda names: f"no branching matrix M at [G:N] = {index} satisfies {names} together"):
+                         lambda names: f"no branching matrix M{where} satisfies {names} together"):
         counts = [model.eval(x, model_completion=True).as_long() for x in c]
         s.add(z3.Or([x != v for x, v in zip(c, counts)]))
-        M = _assemble(rows, counts, r)
-        kills = check_divisibility(M @ np.array(n), order)
-        if kills:
-            res.violations.extend(kills)
-            continue
-        res.solutions.append(M)
-        if len(res.solutions) >= max_solutions:
-            res.complete, res.reason = False, f"more than {max_solutions} branching matrices"
+        if not accept(counts):
             break
     return res
 
@@ -300,7 +354,7 @@ def enumerate_fusion_rings(known, M: np.ndarray, deadline: float | None = None,
             res.solutions.extend(part.solutions)
             killed.extend(part.violations)
             if part.uncertified:
-                uncertified.append((fixed, linear, None))
+                uncertified.append((fixed, linear, None, part.uncertified))
             if not part.complete:
                 res.complete, res.reason = False, part.reason
                 return res
@@ -329,7 +383,7 @@ def enumerate_fusion_rings(known, M: np.ndarray, deadline: float | None = None,
             res.repeats = res.repeats or part.repeats or auts is None
             killed.extend(part.violations)
             if part.uncertified:
-                uncertified.append((action.fixed, linear, action))
+                uncertified.append((action.fixed, linear, action, part.uncertified))
             if not part.complete:
                 res.complete, res.reason = False, part.reason
                 return res
@@ -339,9 +393,9 @@ def enumerate_fusion_rings(known, M: np.ndarray, deadline: float | None = None,
         # every refuted action's core, CORE_LIMIT seconds for all of them together (an index-20
         # branching can have tens, ~0.35 s of z3 each): past it CP-SAT's verdict names both families
         budget = min(deadline, time.monotonic() + CORE_LIMIT)
-        for fixed, linear, action in uncertified:
+        for fixed, linear, action, families in uncertified:
             part = SearchResult()
-            certify_none(known, M, budget, fixed, linear, part, action)
+            certify_none(known, M, budget, fixed, linear, part, action, families)
             killed.extend(part.violations)
             if part.solutions:  # z3 found a ring CP-SAT refuted: never "no ring"
                 res.solutions.extend(part.solutions)
@@ -378,9 +432,11 @@ def _distinct_rings(M: np.ndarray, rings: list[np.ndarray], max_nodes: int = 200
 #: the fusion-ring search runs on branchings of rank ≤ MAX_RANK as they are; above it only where
 #: the action of the 1-dimensional rows leaves at most MAX_UNKNOWNS unknowns (else: incomplete)
 MAX_RANK = 12
-MAX_UNKNOWNS = 400
+MAX_UNKNOWNS = 600
 
 
+#: the branching enumerator enumerate_branchings uses by default: "cpsat" or "z3"
+BRANCHING_ENGINE = "cpsat"
 #: the fusion-ring enumerator enumerate_fusion_rings uses by default: "cpsat" (OR-Tools CP-SAT,
 #: bootstrap.cpsat; measured against z3 in bench/bench_cpsat.py, RESULTS.md) or "z3"
 RING_ENGINE = "cpsat"
@@ -398,24 +454,25 @@ def _ring_engine(engine: str | None):
 
 
 def _enumerate_rings_z3(known, M: np.ndarray, deadline: float, max_solutions: int, res: SearchResult,
-                        fixed: dict | None, linear=None, action=None) -> None:
+                        fixed: dict | None, linear=None, action=None, quadratic: bool = True) -> None:
     """The z3 search of :func:`enumerate_fusion_rings`, with ``fixed[(a, b)] = c`` the product
     a ⊗ b = c where it is given (the group law of the 1-dimensional rows, and with ``action``
     (bootstrap.linear.LinearAction) their action on the others, whose orbits then carry one
-    unknown each)."""
+    unknown each). ``quadratic`` False: without associativity (a certificate for a refutation
+    by the linear families alone; its models are not rings)."""
     T, ub, dual_ok = _ring_bounds(known, M)
     if action is not None:
         ub = action.bound(ub)
     flags = {f: z3.Bool(f"track:{f}") for f in (FUSION_RESTRICTION, FUSION_AXIOMS)}
     restriction, axioms = flags[FUSION_RESTRICTION], flags[FUSION_AXIOMS]
-    N, var = _ring_unknowns(ub, fixed, key=action.key if action is not None else None)
+    N, var = _ring_unknowns(ub, fixed, rep=action.rep if action is not None else None)
     s = z3.SolverFor("QF_NIA")
     _add_ring_bounds(s, N, ub)
     axiom = lambda e: _guarded(s, axioms, e)  # noqa: E731
     # building the k⁴ quadratic terms in z3's Python API is itself seconds at rank 12
     if not _add_ring_families(lambda e: _guarded(s, restriction, e), axiom,
                               lambda c, eqs: axiom(z3.Implies(c == 1, z3.And(eqs))), N, M, T, dual_ok, deadline,
-                              action=action):
+                              action=action, quadratic=quadratic):
         res.complete, res.reason = False, "time limit while building the fusion-ring constraints"
         return
     _enumerate_rings(s, flags, N, var, M, deadline, max_solutions, res, linear, action)
@@ -433,42 +490,62 @@ def _ring_bounds(known, M: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
         for rho in range(r):
             if M[l, rho]:
                 ub[:, :, l] = np.minimum(ub[:, :, l], T[:, :, rho] // M[l, rho])
-    dual_ok = np.array([[np.array_equal(M[j], conj_rows[i]) for j in range(k)] for i in range(k)])
+    dual_ok = (M[None, :, :] == conj_rows[:, None, :]).all(axis=2)
     ub[:, :, 0] = np.minimum(ub[:, :, 0], dual_ok.astype(np.int64))
     return T, ub, dual_ok
 
 
+class _Unknowns:
+    """N(i, j, l) is N_ij^l — an int where the unit axiom, a zero bound or a given product
+    (``fixed[(i, j)] = l``: the group law of the 1-dimensional rows, their action on the
+    others) fixes it, else the variable of the unordered pair {i, j} (commutativity) — with
+    ``rep`` (LinearAction.rep: flat index of each cell's orbit representative), the variable
+    of that representative (equivariance under the fixed action). Every variable is made at
+    once, in cell order, by ``new_var((i, j, l))`` (default: the z3 integer ``N_i_j_l``), and
+    kept in ``var`` by its cell; ``idx[i, j, l]`` is its position in ``xs`` (-1 where N_ij^l
+    is the integer ``val[i, j, l]``): the tables the vectorised families read."""
+
+    def __init__(self, ub: np.ndarray, fixed: dict | None = None, new_var: Callable | None = None,
+                 rep: np.ndarray | None = None):
+        k = len(ub)
+        new_var = new_var or (lambda key: z3.Int("N_{}_{}_{}".format(*key)))
+        I, J, L = np.indices((k, k, k))
+        val = np.where(I == 0, J == L, I == L).astype(np.int64)  # the unit axiom (i = 0, else j = 0)
+        done = (I == 0) | (J == 0)
+        if fixed:
+            prod = np.full((k, k), -1, dtype=np.int64)
+            for (i, j), l in fixed.items():
+                prod[i, j] = l
+            given = ~done & (prod[I, J] >= 0)
+            val[given] = (prod[I, J] == L)[given]
+            done |= given
+        cell = rep.reshape(k, k, k) if rep is not None else (np.minimum(I, J) * k + np.maximum(I, J)) * k + L
+        free = ~done
+        if np.any(cell[free] < 0):
+            raise ValueError("an unknown cell outside the fixed action's orbits")
+        free &= ub.ravel()[np.where(free, cell, 0)] > 0  # a zero bound: the integer 0
+        val[~done & ~free] = 0
+        cells, pos = np.unique(cell[free], return_inverse=True)
+        self.idx = np.full((k, k, k), -1, dtype=np.int64)
+        self.idx[free] = pos.ravel()
+        self.val = val
+        self.var: dict[tuple[int, int, int], object] = {}
+        self.xs: list = []
+        for f in cells.tolist():
+            key = (f // (k * k), f // k % k, f % k)
+            self.xs.append(self.var.setdefault(key, new_var(key)))
+        self._idx, self._val = self.idx.tolist(), val.tolist()
+
+    def __call__(self, i: int, j: int, l: int):
+        t = self._idx[i][j][l]
+        return self.xs[t] if t >= 0 else self._val[i][j][l]
+
+
 def _ring_unknowns(ub: np.ndarray, fixed: dict | None = None, new_var: Callable | None = None,
-                   key: Callable | None = None):
-    """(N, var): N(i, j, l) is N_ij^l — an int where the unit axiom, a zero bound or a given
-    product (``fixed[(i, j)] = l``: the group law of the 1-dimensional rows, their action on
-    the others) fixes it, else the variable of the unordered pair {i, j} (commutativity) —
-    with ``key``, of the cell ``key(i, j, l)`` representing its orbit (equivariance under the
-    fixed action) — created on first use in var by ``new_var((i, j, l))`` (default: the z3
-    integer ``N_i_j_l``)."""
-    var: dict[tuple[int, int, int], object] = {}
-    fixed = fixed or {}
-    new_var = new_var or (lambda key: z3.Int("N_{}_{}_{}".format(*key)))
-
-    def N(i, j, l):
-        if i == 0:
-            return int(j == l)
-        if j == 0:
-            return int(i == l)
-        if (i, j) in fixed:
-            return int(fixed[i, j] == l)
-        if key is not None:
-            i, j, l = key(i, j, l)
-        elif i > j:
-            i, j = j, i
-        if ub[i, j, l] == 0:
-            return 0
-        cell = (i, j, l)
-        if cell not in var:
-            var[cell] = new_var(cell)
-        return var[cell]
-
-    return N, var
+                   rep: np.ndarray | None = None) -> tuple[_Unknowns, dict]:
+    """(N, var): the unknowns (:class:`_Unknowns`) and their variables by cell."""
+    N = _Unknowns(ub, fixed, new_var, rep)
+    return N, N.var
 
 
 def _guarded(s: z3.Solver, flag: z3.BoolRef, expr) -> None:
@@ -543,82 +620,146 @@ def _add_rigidity(add, implies, N, dual_ok: np.ndarray, deadline: float, duals=N
         duals = [(j, a) for j in range(1, k) for a in range(1, k) if dual_ok[j, a]]
     if inner is None:
         inner = [(i, l) for i in range(1, k) for l in range(1, k)]
-    for j, a in duals:
+    if not duals or not inner:
+        return True
+    D, Q = np.asarray(duals, dtype=np.int64), np.asarray(inner, dtype=np.int64)
+    i, l = Q[None, :, 0], Q[None, :, 1]
+    j, a = D[:, 0, None], D[:, 1, None]
+    # N_ij^l against N_al^i for every dual pair and entry at once: only what is not already
+    # decided on integers (equal known values, the same unknown) reaches the engine
+    li, lv, ri, rv = N.idx[i, j, l], N.val[i, j, l], N.idx[a, l, i], N.val[a, l, i]
+    known = (li < 0) & (ri < 0)
+    clash = (known & (lv != rv)).any(axis=1)
+    open_ = ~known & (li != ri)
+    for t, (jj, aa) in enumerate(D.tolist()):
         if time.monotonic() >= deadline:
             return False
-        cond = N(j, a, 0)
-        eqs = [N(i, j, l) == N(a, l, i) for i, l in inner]
-        if any(e is False for e in eqs):
+        cond = N(jj, aa, 0)
+        if clash[t]:
             add(cond == 0)
             continue
-        eqs = [e for e in eqs if e is not True]
-        if eqs:
-            if isinstance(cond, int):
-                if cond == 1:
-                    for e in eqs:
-                        add(e)
-            else:
-                implies(cond, eqs)
+        cols = np.flatnonzero(open_[t])
+        if not len(cols):
+            continue
+        terms = np.unique(np.stack([li[t, cols], lv[t, cols], ri[t, cols], rv[t, cols]], axis=1), axis=0)
+        eqs = [(N.xs[x] if x >= 0 else int(u)) == (N.xs[y] if y >= 0 else int(v)) for x, u, y, v in terms.tolist()]
+        if isinstance(cond, int):
+            if cond == 1:
+                for e in eqs:
+                    add(e)
+        else:
+            implies(cond, eqs)
     return True
 
 
-def _add_associativity(add, N, k: int, deadline: float, mul=_mul, pairs=None, inner=None) -> bool:
+def _weighted_z3(objs: list, coefs: list[int]):
+    return z3.Sum([o if c == 1 else c * o for o, c in zip(objs, coefs)]) if len(objs) > 1 else (
+        objs[0] if coefs[0] == 1 else coefs[0] * objs[0])
+
+
+#: associativity's terms are formed for this many (pair, entry, m) index triples at a time
+ASSOCIATIVITY_CHUNK = 400_000
+
+
+def _add_associativity(add, N, k: int, deadline: float, mul=_mul, pairs=None, inner=None,
+                       weighted=_weighted_z3) -> bool:
     """L_i L_j = L_j L_i for the fusion matrices (L_i)_a^m = N_ia^m: with commutativity, the
     ring is associative. The only quadratic family. ``pairs``: the (i < j) to state it for,
-    ``inner`` the entries (a, b) (defaults: all). False if the deadline passed first."""
+    ``inner`` the entries (a, b) (defaults: all); ``weighted(objs, coefs)`` the engine's
+    Σ coef·obj. Each equation Σ_m N_ia^m N_jm^b = Σ_m N_ja^m N_im^b is formed in integers
+    first (numpy, all of a chunk of pairs at once): terms equal on both sides cancel — at
+    [40,5] ⊃ C2 three quarters of the equations are then 0 = 0 —, the known values are
+    folded in, and an equation met twice is stated once; only what is left reaches the
+    engine, each product of two unknowns once (``mul``). False if the deadline passed first."""
     if pairs is None:
         pairs = [(i, j) for i in range(1, k) for j in range(i + 1, k)]
     if inner is None:
         inner = [(a, b) for a in range(1, k) for b in range(1, k)]
-    # the rows N_a^{·} of L_i and columns of L_j, each read once and kept with its non-zero
-    # entries: the same unknowns as reading N cell by cell, ~k times fewer calls
-    rows: dict = {}
-    cols: dict = {}
-
-    def row(i, a):
-        if (i, a) not in rows:
-            rows[i, a] = [(m, x) for m in range(k) if not _is_zero(x := N(i, a, m))]
-        return rows[i, a]
-
-    def col(j, b):
-        if (j, b) not in cols:
-            cols[j, b] = [N(j, m, b) for m in range(k)]
-        return cols[j, b]
-
-    def product(i, a, j, b):
-        c = col(j, b)
-        return _total([mul(x, c[m]) for m, x in row(i, a) if not _is_zero(c[m])])
-
-    for i, j in pairs:  # one pair states up to k³ products at rank k: the deadline is checked per pair
+    if not pairs or not inner:
+        return True
+    idx, val, xs = N.idx, N.val, N.xs
+    V = len(xs)
+    keys = (V + 1) ** 2  # a term's key: u + 1 for the linear term of unknown u, (u + 1)(V + 1) + w + 1 for u·w (u ≤ w)
+    P, Q = np.asarray(pairs, dtype=np.int64), np.asarray(inner, dtype=np.int64)
+    a, b, m = Q[None, :, 0, None], Q[None, :, 1, None], np.arange(k)[None, None, :]
+    products: dict[int, object] = {}
+    seen: set[bytes] = set()
+    step = max(1, ASSOCIATIVITY_CHUNK // (len(Q) * k))
+    for s in range(0, len(P), step):
         if time.monotonic() >= deadline:
             return False
-        for a, b in inner:
-            add(product(i, a, j, b) == product(j, a, i, b))
+        I, J = P[s:s + step, 0, None, None], P[s:s + step, 1, None, None]
+        n_eq = len(I) * len(Q)
+        eq = np.broadcast_to(np.arange(n_eq).reshape(len(I), len(Q), 1), (len(I), len(Q), k))
+        codes, coefs, const = [], [], np.zeros(n_eq, dtype=np.int64)
+        for (x, y), sign in ((((I, a, m), (J, m, b)), 1), (((J, a, m), (I, m, b)), -1)):
+            u, cu, w, cw = idx[x], val[x], idx[y], val[y]
+            both = (u < 0) & (w < 0)
+            np.add.at(const, eq[both], sign * cu[both] * cw[both])
+            lin_u = (u >= 0) & (w < 0) & (cw != 0)  # unknown times a known value
+            lin_w = (u < 0) & (w >= 0) & (cu != 0)
+            quad = (u >= 0) & (w >= 0)
+            lo, hi = np.minimum(u[quad], w[quad]), np.maximum(u[quad], w[quad])
+            codes += [eq[lin_u] * keys + u[lin_u] + 1, eq[lin_w] * keys + w[lin_w] + 1,
+                      eq[quad] * keys + (lo + 1) * (V + 1) + hi + 1]
+            coefs += [sign * cw[lin_u], sign * cu[lin_w], np.full(int(quad.sum()), sign, dtype=np.int64)]
+        code, inv = np.unique(np.concatenate(codes), return_inverse=True)
+        coef = np.zeros(len(code), dtype=np.int64)
+        np.add.at(coef, inv, np.concatenate(coefs))
+        code, coef = code[coef != 0], coef[coef != 0]
+        e_of, key = code // keys, code % keys
+        has = np.zeros(n_eq, dtype=bool)
+        has[e_of] = True
+        if np.any(const[~has] != 0):  # a known value on one side only: no ring
+            add(False)
+            return True
+        cut = np.flatnonzero(np.diff(e_of)) + 1
+        for e, ks, cs in zip(e_of[np.r_[0, cut]] if len(e_of) else [], np.split(key, cut), np.split(coef, cut)):
+            c0 = int(const[e])
+            if cs[0] < 0:
+                cs, c0 = -cs, -c0
+            tag = ks.tobytes() + cs.tobytes() + c0.to_bytes(8, "little", signed=True)
+            if tag in seen:
+                continue
+            seen.add(tag)
+            objs = []
+            for t in ks.tolist():
+                if t <= V:
+                    objs.append(xs[t - 1])
+                else:
+                    if t not in products:
+                        products[t] = mul(xs[t // (V + 1) - 1], xs[t % (V + 1) - 1])
+                    objs.append(products[t])
+            add(weighted(objs, cs.tolist()) == -c0)
     return True
 
 
-def _is_zero(x) -> bool:
-    return isinstance(x, int) and x == 0
-
-
 def _add_ring_families(restrict, add, implies, N, M: np.ndarray, T: np.ndarray, dual_ok: np.ndarray,
-                       deadline: float, mul=_mul, action=None) -> bool:
+                       deadline: float, mul=_mul, action=None, weighted=_weighted_z3, quadratic: bool = True) -> bool:
     """Every family of the fusion-ring search, in the engine's terms (``restrict`` states a
-    restriction constraint, ``add`` an axiom, ``implies`` a reified block, ``mul`` a product):
+    restriction constraint, ``add`` an axiom, ``implies`` a reified block, ``mul`` a product,
+    ``weighted`` a weighted sum):
     the fusion restriction, one dual, rigidity, associativity. With ``action`` (a fixed linear
     action, bootstrap.linear.LinearAction) each family is stated once per orbit of its index
     tuples — the other members are the same constraint once the unknowns are equivariant.
+    ``quadratic`` False: the linear families only (associativity is :func:`_add_quadratic_family`).
     False if the deadline passed first."""
     k = len(M)
     if action is None:
-        pairs = strict = singles = duals = inner = None
+        pairs = singles = duals = inner = None
     else:
-        pairs, strict, singles = action.pairs(False), action.pairs(True), action.singles()
-        duals, inner = action.duals(dual_ok), action.diagonal()
+        pairs, singles, duals, inner = action.pairs(False), action.singles(), action.duals(dual_ok), action.diagonal()
     _add_fusion_restriction(restrict, N, M, T, mul, pairs)
     _add_one_dual(add, N, k, singles)
     return (_add_rigidity(add, implies, N, dual_ok, deadline, duals, inner)
-            and _add_associativity(add, N, k, deadline, mul, strict, inner))
+            and (not quadratic or _add_quadratic_family(add, N, k, deadline, mul, action, weighted)))
+
+
+def _add_quadratic_family(add, N, k: int, deadline: float, mul=_mul, action=None, weighted=_weighted_z3) -> bool:
+    """Associativity, once per orbit of its index tuples under ``action`` (all without)."""
+    if action is None:
+        return _add_associativity(add, N, k, deadline, mul, weighted=weighted)
+    return _add_associativity(add, N, k, deadline, mul, action.pairs(True), action.diagonal(), weighted)
 
 
 def _enumerate_rings(s: z3.Solver, flags: dict[str, z3.BoolRef], N, var: dict, M: np.ndarray,
@@ -707,11 +848,20 @@ def _images(F: np.ndarray, groups: list[list[int]], lin_perms=None, perms=None) 
                 for a, b in zip(g, q):
                     p[a] = b
             perms.append(np.array(p))
-    for p in perms:
-        G = np.empty_like(F)
-        G[np.ix_(p, p, p)] = F
-        key = G.tobytes()
-        if key not in seen:
-            seen.add(key)
-            out.append(G)
+    if not perms:
+        return out
+    # G[p_i, p_j, p_l] = F[i, j, l], i.e. G = F read through p⁻¹ on each axis: a chunk of perms at once
+    inv = np.argsort(np.asarray(perms), axis=1)
+    step = max(1, IMAGES_CHUNK // k ** 3)
+    for s in range(0, len(inv), step):
+        q = inv[s:s + step]
+        for G in F[q[:, :, None, None], q[:, None, :, None], q[:, None, None, :]]:
+            key = G.tobytes()
+            if key not in seen:
+                seen.add(key)
+                out.append(G)
     return out
+
+
+#: _images relabels at most this many entries at a time
+IMAGES_CHUNK = 4_000_000
