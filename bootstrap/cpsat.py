@@ -37,8 +37,7 @@ from ortools.sat.python import cp_model
 
 from bootstrap.constraints import FUSION_AXIOMS, FUSION_RESTRICTION, Violation
 from bootstrap.solver import (
-    SearchResult, _add_quadratic_family, _add_ring_families, _enumerate_rings_z3, _ring_bounds, _ring_unknowns,
-    ring_images, ring_symmetries,
+    SearchResult, _enumerate_rings_z3, _ring_bounds, _ring_unknowns, ring_family_stages, ring_images, ring_symmetries,
 )
 
 #: CP-SAT workers (1: one core, deterministic). With more, CP-SAT's enumeration of all solutions
@@ -117,22 +116,16 @@ class _Encoder:
         return p
 
 
-def _build_linear(enc: _Encoder, M: np.ndarray, T: np.ndarray, dual_ok: np.ndarray, deadline: float,
-                  action=None) -> bool:
-    """The linear families of bootstrap.solver's z3 encoding (restriction, one dual, rigidity).
-    False if the deadline passed."""
+def _stages(enc: _Encoder, M: np.ndarray, T: np.ndarray, dual_ok: np.ndarray, deadline: float, action=None):
+    """bootstrap.solver's family stages (restriction and one dual; rigidity; associativity,
+    linearised by :meth:`_Encoder.mul`) stated into the CP-SAT model."""
 
     def implies(cond, eqs):
         for e in eqs:
             enc.model.Add(e).OnlyEnforceIf(cond)
 
-    return _add_ring_families(enc.add, enc.add, implies, enc.N, M, T, dual_ok, deadline, enc.mul, action,
-                              quadratic=False)
-
-
-def _build_quadratic(enc: _Encoder, k: int, deadline: float, action=None) -> bool:
-    """Associativity, linearised (:meth:`_Encoder.mul`). False if the deadline passed."""
-    return _add_quadratic_family(enc.add, enc.N, k, deadline, enc.mul, action, cp_model.LinearExpr.weighted_sum)
+    return ring_family_stages(enc.add, enc.add, implies, enc.N, M, T, dual_ok, deadline, enc.mul, action,
+                              cp_model.LinearExpr.weighted_sum)
 
 
 def _feasible(model: cp_model.CpModel, deadline: float) -> bool | None:
@@ -282,26 +275,26 @@ def enumerate_rings_cpsat(known, M: np.ndarray, deadline: float, max_solutions: 
         ub = action.bound(ub)
     enc = _Encoder(ub, fixed, action.rep if action is not None else None)
     building = "time limit while building the fusion-ring constraints (CP-SAT)"
-    families = "linear"
+    stages = 1  # how many of the family stages are stated: what a refutation needs certified
     try:
-        if not _build_linear(enc, M, T, dual_ok, deadline, action):
-            res.complete, res.reason = False, building
-            return
-        # the linear families alone refute most actions of the 1-dimensional rows (95 % of 900 at
-        # [48,28] ⊃ C4): a feasibility solve first spares them associativity's products
-        ok = _feasible(enc.model, deadline)
-        if ok is None:
-            res.complete, res.reason = False, "time limit while enumerating fusion rings (CP-SAT)"
-            return
-        if not ok:
-            _refuted(known, M, deadline, fixed, linear, res, action, certify, families)
-            return
-        families = "all"
-        if not _build_quadratic(enc, k, deadline, action):
-            res.complete, res.reason = False, building
-            return
+        for stage, built in enumerate(_stages(enc, M, T, dual_ok, deadline, action)):
+            if not built:
+                res.complete, res.reason = False, building
+                return
+            if stage == 2:
+                break
+            # the linear stages alone refute most actions of the 1-dimensional rows (94 % of
+            # 1 500 at [48,28] ⊃ C4): a feasibility solve after each spares them the rest
+            ok = _feasible(enc.model, deadline)
+            if ok is None:
+                res.complete, res.reason = False, "time limit while enumerating fusion rings (CP-SAT)"
+                return
+            if not ok:
+                _refuted(known, M, deadline, fixed, linear, res, action, certify, stages)
+                return
+            stages = stage + 2  # the next stage is being stated (an _Infeasible there needs it too)
     except _Infeasible:
-        _refuted(known, M, deadline, fixed, linear, res, action, certify, families)
+        _refuted(known, M, deadline, fixed, linear, res, action, certify, stages)
         return
     if LEX_LENGTH:
         _lex_leader(enc, _involutions(ring_symmetries(M, linear)[0], k, action))
@@ -325,30 +318,31 @@ def enumerate_rings_cpsat(known, M: np.ndarray, deadline: float, max_solutions: 
     elif cb.capped:
         res.complete, res.reason = False, f"more than {max_solutions} fusion rings"
     elif status == cp_model.INFEASIBLE or (status == cp_model.OPTIMAL and not cb.rings):
-        _refuted(known, M, deadline, fixed, linear, res, action, certify, "all")
+        _refuted(known, M, deadline, fixed, linear, res, action, certify, 3)
     elif status != cp_model.OPTIMAL:
         res.complete, res.reason = False, "time limit while enumerating fusion rings (CP-SAT)"
 
 
-def _refuted(known, M, deadline, fixed, linear, res: SearchResult, action, certify: bool, families: str) -> None:
+def _refuted(known, M, deadline, fixed, linear, res: SearchResult, action, certify: bool, stages: int) -> None:
     if certify:
-        certify_none(known, M, deadline, fixed, linear, res, action, families)
+        certify_none(known, M, deadline, fixed, linear, res, action, stages)
     else:
-        res.uncertified = families
+        res.uncertified = stages
 
 
-def certify_none(known, M, deadline, fixed, linear, res: SearchResult, action=None, families: str = "all") -> None:
+def certify_none(known, M, deadline, fixed, linear, res: SearchResult, action=None, stages: int = 3) -> None:
     """CP-SAT found no ring: z3's unsat core names the refuted families (z3 given at most
     CORE_LIMIT seconds and never past ``deadline``; past it, CP-SAT's verdict stands, naming
-    both families: :func:`uncertified_violation`). ``families`` "linear": CP-SAT refuted the
-    linear families alone, and z3 is given those alone (a core of a subset is a core)."""
+    both families: :func:`uncertified_violation`). ``stages`` < 3: CP-SAT refuted the first
+    ``stages`` of bootstrap.solver.ring_family_stages alone, and z3 is given those alone (a
+    core of a subset is a core)."""
     part = SearchResult()
     if time.monotonic() < deadline:
         _enumerate_rings_z3(known, M, min(deadline, time.monotonic() + CORE_LIMIT), 1, part, fixed, linear, action,
-                            quadratic=families != "linear")
+                            stages=stages)
     if part.solutions:  # the two solvers disagree: never claim "no ring"
         res.complete = False
-        if families == "linear":  # a model of the linear families alone is no ring
+        if stages < 3:  # a model of the linear families alone is no ring
             res.reason = "CP-SAT refuted the linear fusion families where z3 satisfied them"
         else:
             res.solutions.extend(part.solutions)

@@ -681,6 +681,14 @@ def _orbit_reps_flat(maps, dom: np.ndarray) -> np.ndarray:
     return rep
 
 
+def _carry_mask(ap: list[int], memo: dict, S: int) -> int:
+    """The subgroup mask S (bit a: rows[a]) carried by the automorphism whose positions are ap."""
+    v = memo.get(S)
+    if v is None:
+        v = memo[S] = sum(1 << ap[a] for a in range(len(ap)) if S >> a & 1)
+    return v
+
+
 def _row_key(row) -> tuple[int, ...]:
     return tuple(int(x) for x in row)
 
@@ -722,7 +730,8 @@ def linear_actions(known, M: np.ndarray, rows: list[int], table: np.ndarray, lin
             out[int(nperm[a][nu])] = x
         return tuple(out)
 
-    count = Counter(_row_key(M[i]) for i in X)
+    rk = [_row_key(row) for row in M]  # each row once: the checks below read them per action
+    count = Counter(rk[i] for i in X)
     mu_orbits: list[tuple[tuple, ...]] = []  # each sorted, first the base row R0
     seen: set = set()
     for R in sorted(count):
@@ -748,7 +757,7 @@ def linear_actions(known, M: np.ndarray, rows: list[int], table: np.ndarray, lin
     index_of = {O: t for t, O in enumerate(mu_orbits)}
     if lin_perms is not None:
         apos = [[pos[alpha[r]] for r in rows] for alpha in lin_perms]
-        amap = [lambda S, ap=ap: sum(1 << ap[a] for a in range(n) if S >> a & 1) for ap in apos]
+        amap = [functools.partial(_carry_mask, ap, {}) for ap in apos]
     else:
         amap = [lambda S: S]
 
@@ -787,7 +796,7 @@ def linear_actions(known, M: np.ndarray, rows: list[int], table: np.ndarray, lin
         P = np.zeros((n, k), dtype=np.int64)
         for a in range(n):
             P[a, rows] = [rows[int(table[a, pos[r]])] for r in rows]
-        free = {R: [i for i in X if _row_key(M[i]) == R] for R in count}
+        free = {R: [i for i in X if rk[i] == R] for R in count}
         orbits = []
         for O, ms in zip(mu_orbits, typ):
             for S in ms:
@@ -805,7 +814,7 @@ def linear_actions(known, M: np.ndarray, rows: list[int], table: np.ndarray, lin
         # the checks that make it an action restriction allows (by construction; cheap)
         for a in range(n):
             assert sorted(P[a].tolist()) == list(range(k))
-            assert all(_row_key(M[P[a, i]]) == shift(a, _row_key(M[i])) for i in X)
+            assert all(rk[P[a, i]] == shift(a, rk[i]) for i in X)
             for b in range(n):
                 assert np.array_equal(P[a][P[b]], P[int(table[a, b])])
         acts.append(LinearAction(M, rows, table, P, orbits))

@@ -54,9 +54,9 @@ class SearchResult:
     reason: str = ""  # why incomplete
     violations: list[Violation] = field(default_factory=list)  # unsat core / filters, by family
     repeats: bool = False  # the relabellings were too many to block: a ring may occur more than once
-    # no ring by CP-SAT's verdict, z3's core not sought (certify=False): "linear" where the linear
-    # families alone refute (restriction, one dual, rigidity), "all" where associativity was needed
-    uncertified: str = ""
+    # no ring by CP-SAT's verdict, z3's core not sought (certify=False): the number of
+    # ring_family_stages CP-SAT needed to refute (1: restriction and one dual; 3: all); 0: none
+    uncertified: int = 0
 
 
 def _ms(deadline: float) -> int:
@@ -393,9 +393,9 @@ def enumerate_fusion_rings(known, M: np.ndarray, deadline: float | None = None,
         # every refuted action's core, CORE_LIMIT seconds for all of them together (an index-20
         # branching can have tens, ~0.35 s of z3 each): past it CP-SAT's verdict names both families
         budget = min(deadline, time.monotonic() + CORE_LIMIT)
-        for fixed, linear, action, families in uncertified:
+        for fixed, linear, action, stages in uncertified:
             part = SearchResult()
-            certify_none(known, M, budget, fixed, linear, part, action, families)
+            certify_none(known, M, budget, fixed, linear, part, action, stages)
             killed.extend(part.violations)
             if part.solutions:  # z3 found a ring CP-SAT refuted: never "no ring"
                 res.solutions.extend(part.solutions)
@@ -454,12 +454,12 @@ def _ring_engine(engine: str | None):
 
 
 def _enumerate_rings_z3(known, M: np.ndarray, deadline: float, max_solutions: int, res: SearchResult,
-                        fixed: dict | None, linear=None, action=None, quadratic: bool = True) -> None:
+                        fixed: dict | None, linear=None, action=None, stages: int = 3) -> None:
     """The z3 search of :func:`enumerate_fusion_rings`, with ``fixed[(a, b)] = c`` the product
     a ⊗ b = c where it is given (the group law of the 1-dimensional rows, and with ``action``
     (bootstrap.linear.LinearAction) their action on the others, whose orbits then carry one
-    unknown each). ``quadratic`` False: without associativity (a certificate for a refutation
-    by the linear families alone; its models are not rings)."""
+    unknown each). ``stages`` < 3: only the first of :func:`ring_family_stages` (a certificate
+    for CP-SAT's refutation by those alone; its models are then not rings)."""
     T, ub, dual_ok = _ring_bounds(known, M)
     if action is not None:
         ub = action.bound(ub)
@@ -472,16 +472,34 @@ def _enumerate_rings_z3(known, M: np.ndarray, deadline: float, max_solutions: in
     # building the k⁴ quadratic terms in z3's Python API is itself seconds at rank 12
     if not _add_ring_families(lambda e: _guarded(s, restriction, e), axiom,
                               lambda c, eqs: axiom(z3.Implies(c == 1, z3.And(eqs))), N, M, T, dual_ok, deadline,
-                              action=action, quadratic=quadratic):
+                              action=action, stages=stages):
         res.complete, res.reason = False, "time limit while building the fusion-ring constraints"
         return
     _enumerate_rings(s, flags, N, var, M, deadline, max_solutions, res, linear, action)
 
 
+_BOUNDS: dict = {}  # (id(known), M) -> (known, bounds): the searches of one M's actions share them
+
+
 def _ring_bounds(known, M: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(T, ub, dual_ok): T_ijρ the restricted products; ub_ij^l the upper bounds on N_ij^l from
     restriction (N_ij^l m_lρ ≤ T_ijρ) and duality (N_ij^0 ≤ 1, and 0 unless M_j = M_i*);
-    dual_ok[i, j] whether row j of M is the conjugate of row i."""
+    dual_ok[i, j] whether row j of M is the conjugate of row i. Read-only arrays, computed
+    once per (N, M)."""
+    key = (id(known), M.shape, M.tobytes())
+    hit = _BOUNDS.get(key)
+    if hit is not None and hit[0] is known:
+        return hit[1]
+    out = _compute_ring_bounds(known, M)
+    for x in out:
+        x.setflags(write=False)
+    if len(_BOUNDS) >= 64:
+        _BOUNDS.clear()
+    _BOUNDS[key] = (known, out)
+    return out
+
+
+def _compute_ring_bounds(known, M: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     k, r = M.shape
     T = restricted_products(known, M)
     conj_rows = M[:, known.dual]
@@ -591,17 +609,60 @@ def _add_ring_bounds(s: z3.Solver, N, ub: np.ndarray) -> None:
                     s.add(x >= 0, x <= int(ub[i, j, l]))
 
 
-def _add_fusion_restriction(add, N, M: np.ndarray, T: np.ndarray, mul=_mul, pairs=None) -> None:
+def _add_fusion_restriction(add, N, M: np.ndarray, T: np.ndarray, pairs=None, weighted=None) -> None:
     """Σ_l N_ij^l m_lρ = T_ijρ: fusing then restricting to N is restricting then fusing (linear).
-    ``add`` states one constraint, ``mul`` forms a product: the engine's (z3 here, CP-SAT in
-    bootstrap.cpsat), so both state the same families. ``pairs``: the (i, j) to state it for
-    (default every 1 ≤ i ≤ j; under a fixed linear action one per orbit)."""
+    ``add`` states one constraint, ``weighted(objs, coefs)`` forms Σ coef·obj: the engine's (z3
+    here, CP-SAT in bootstrap.cpsat), so both state the same families. ``pairs``: the (i, j)
+    to state it for (default every 1 ≤ i ≤ j; under a fixed linear action one per orbit).
+    Formed in integers first (:func:`_state_equations`)."""
     k, r = M.shape
     if pairs is None:
         pairs = [(i, j) for i in range(1, k) for j in range(i, k)]
-    for i, j in pairs:
-        for rho in range(r):
-            add(_total([mul(N(i, j, l), int(M[l, rho])) for l in range(k) if M[l, rho]]) == int(T[i, j, rho]))
+    if not pairs:
+        return
+    P = np.asarray(pairs, dtype=np.int64)
+    I, J = P[:, 0, None, None], P[:, 1, None, None]
+    rho, l = np.arange(r)[None, :, None], np.arange(k)[None, None, :]
+    m = np.broadcast_to(M.T[None, :, :], (len(P), r, k))  # m[p, ρ, l] = m_lρ
+    u, cu = np.broadcast_to(N.idx[I, J, l], m.shape), np.broadcast_to(N.val[I, J, l], m.shape)
+    eq = np.broadcast_to(np.arange(len(P) * r).reshape(len(P), r, 1), m.shape)
+    const = np.zeros(len(P) * r, dtype=np.int64)
+    np.add.at(const, eq[u < 0], (cu * m)[u < 0])
+    const -= T[P[:, 0], P[:, 1]].ravel()
+    live = (u >= 0) & (m != 0)
+    _state_equations(add, eq[live], u[live] + 1, m[live], const, lambda t: N.xs[t - 1], weighted or _weighted_z3)
+
+
+def _state_equations(add, eq: np.ndarray, key: np.ndarray, coef: np.ndarray, const: np.ndarray, term,
+                     weighted, seen: set | None = None) -> bool:
+    """State Σ_t coef_t · term(key_t) + const_e = 0 for every equation e, its terms given flat
+    (eq_t, key_t ≥ 1, coef_t): terms of one key summed (equal terms on both sides cancel),
+    equations left with no term checked in integers (0 = c ≠ 0 is ``add(False)``, and False is
+    returned), each distinct equation stated once (up to sign; ``seen`` shared across calls)."""
+    seen = set() if seen is None else seen
+    keys = int(key.max()) + 1 if len(key) else 1
+    code, inv = np.unique(eq * keys + key, return_inverse=True)
+    total = np.zeros(len(code), dtype=np.int64)
+    np.add.at(total, inv.ravel(), coef)
+    code, total = code[total != 0], total[total != 0]
+    e_of, k_of = code // keys, code % keys
+    has = np.zeros(len(const), dtype=bool)
+    has[e_of] = True
+    if np.any(const[~has] != 0):  # a known value on one side only: no ring
+        add(False)
+        return False
+    cut = np.flatnonzero(np.diff(e_of)) + 1
+    starts = np.r_[0, cut] if len(e_of) else np.zeros(0, dtype=np.int64)
+    for e, ks, cs in zip(e_of[starts].tolist(), np.split(k_of, cut), np.split(total, cut)):
+        c0 = int(const[e])
+        if cs[0] < 0:
+            cs, c0 = -cs, -c0
+        tag = ks.tobytes() + cs.tobytes() + c0.to_bytes(8, "little", signed=True)
+        if tag in seen:
+            continue
+        seen.add(tag)
+        add(weighted([term(t) for t in ks.tolist()], cs.tolist()) == -c0)
+    return True
 
 
 def _add_one_dual(add, N, k: int, singles=None) -> None:
@@ -630,7 +691,19 @@ def _add_rigidity(add, implies, N, dual_ok: np.ndarray, deadline: float, duals=N
     li, lv, ri, rv = N.idx[i, j, l], N.val[i, j, l], N.idx[a, l, i], N.val[a, l, i]
     known = (li < 0) & (ri < 0)
     clash = (known & (lv != rv)).any(axis=1)
-    open_ = ~known & (li != ri)
+    open_ = ~known & (li != ri) & ~clash[:, None]
+    # each side as one code (an unknown's position, or V + its known value), each equation
+    # once per dual pair, as an unordered pair of sides: one np.unique for all of them
+    V = len(N.xs)
+    sl, sr = np.where(li >= 0, li, V + lv)[open_], np.where(ri >= 0, ri, V + rv)[open_]
+    S = int(max(sl.max(initial=0), sr.max(initial=0))) + 1
+    t_of = np.broadcast_to(np.arange(len(D))[:, None], open_.shape)[open_]
+    code = np.unique((t_of * S + np.minimum(sl, sr)) * S + np.maximum(sl, sr))
+    t_eq, lo, hi = code // (S * S), code // S % S, code % S
+    side = lambda c: N.xs[c] if c < V else c - V  # noqa: E731
+    eqs_of: dict[int, list] = {}
+    for t, x, y in zip(t_eq.tolist(), lo.tolist(), hi.tolist()):
+        eqs_of.setdefault(t, []).append(side(x) == side(y))
     for t, (jj, aa) in enumerate(D.tolist()):
         if time.monotonic() >= deadline:
             return False
@@ -638,11 +711,9 @@ def _add_rigidity(add, implies, N, dual_ok: np.ndarray, deadline: float, duals=N
         if clash[t]:
             add(cond == 0)
             continue
-        cols = np.flatnonzero(open_[t])
-        if not len(cols):
+        eqs = eqs_of.get(t)
+        if not eqs:
             continue
-        terms = np.unique(np.stack([li[t, cols], lv[t, cols], ri[t, cols], rv[t, cols]], axis=1), axis=0)
-        eqs = [(N.xs[x] if x >= 0 else int(u)) == (N.xs[y] if y >= 0 else int(v)) for x, u, y, v in terms.tolist()]
         if isinstance(cond, int):
             if cond == 1:
                 for e in eqs:
@@ -679,10 +750,18 @@ def _add_associativity(add, N, k: int, deadline: float, mul=_mul, pairs=None, in
         return True
     idx, val, xs = N.idx, N.val, N.xs
     V = len(xs)
-    keys = (V + 1) ** 2  # a term's key: u + 1 for the linear term of unknown u, (u + 1)(V + 1) + w + 1 for u·w (u ≤ w)
+    # a term's key: u + 1 for the linear term of unknown u, (u + 1)(V + 1) + w + 1 for u·w (u ≤ w)
     P, Q = np.asarray(pairs, dtype=np.int64), np.asarray(inner, dtype=np.int64)
     a, b, m = Q[None, :, 0, None], Q[None, :, 1, None], np.arange(k)[None, None, :]
     products: dict[int, object] = {}
+
+    def term(t: int):
+        if t <= V:
+            return xs[t - 1]
+        if t not in products:
+            products[t] = mul(xs[t // (V + 1) - 1], xs[t % (V + 1) - 1])
+        return products[t]
+
     seen: set[bytes] = set()
     step = max(1, ASSOCIATIVITY_CHUNK // (len(Q) * k))
     for s in range(0, len(P), step):
@@ -691,7 +770,7 @@ def _add_associativity(add, N, k: int, deadline: float, mul=_mul, pairs=None, in
         I, J = P[s:s + step, 0, None, None], P[s:s + step, 1, None, None]
         n_eq = len(I) * len(Q)
         eq = np.broadcast_to(np.arange(n_eq).reshape(len(I), len(Q), 1), (len(I), len(Q), k))
-        codes, coefs, const = [], [], np.zeros(n_eq, dtype=np.int64)
+        eqs, keys_, coefs, const = [], [], [], np.zeros(n_eq, dtype=np.int64)
         for (x, y), sign in ((((I, a, m), (J, m, b)), 1), (((J, a, m), (I, m, b)), -1)):
             u, cu, w, cw = idx[x], val[x], idx[y], val[y]
             both = (u < 0) & (w < 0)
@@ -700,59 +779,44 @@ def _add_associativity(add, N, k: int, deadline: float, mul=_mul, pairs=None, in
             lin_w = (u < 0) & (w >= 0) & (cu != 0)
             quad = (u >= 0) & (w >= 0)
             lo, hi = np.minimum(u[quad], w[quad]), np.maximum(u[quad], w[quad])
-            codes += [eq[lin_u] * keys + u[lin_u] + 1, eq[lin_w] * keys + w[lin_w] + 1,
-                      eq[quad] * keys + (lo + 1) * (V + 1) + hi + 1]
+            eqs += [eq[lin_u], eq[lin_w], eq[quad]]
+            keys_ += [u[lin_u] + 1, w[lin_w] + 1, (lo + 1) * (V + 1) + hi + 1]
             coefs += [sign * cw[lin_u], sign * cu[lin_w], np.full(int(quad.sum()), sign, dtype=np.int64)]
-        code, inv = np.unique(np.concatenate(codes), return_inverse=True)
-        coef = np.zeros(len(code), dtype=np.int64)
-        np.add.at(coef, inv, np.concatenate(coefs))
-        code, coef = code[coef != 0], coef[coef != 0]
-        e_of, key = code // keys, code % keys
-        has = np.zeros(n_eq, dtype=bool)
-        has[e_of] = True
-        if np.any(const[~has] != 0):  # a known value on one side only: no ring
-            add(False)
+        if not _state_equations(add, np.concatenate(eqs), np.concatenate(keys_), np.concatenate(coefs), const, term,
+                                weighted, seen):
             return True
-        cut = np.flatnonzero(np.diff(e_of)) + 1
-        for e, ks, cs in zip(e_of[np.r_[0, cut]] if len(e_of) else [], np.split(key, cut), np.split(coef, cut)):
-            c0 = int(const[e])
-            if cs[0] < 0:
-                cs, c0 = -cs, -c0
-            tag = ks.tobytes() + cs.tobytes() + c0.to_bytes(8, "little", signed=True)
-            if tag in seen:
-                continue
-            seen.add(tag)
-            objs = []
-            for t in ks.tolist():
-                if t <= V:
-                    objs.append(xs[t - 1])
-                else:
-                    if t not in products:
-                        products[t] = mul(xs[t // (V + 1) - 1], xs[t % (V + 1) - 1])
-                    objs.append(products[t])
-            add(weighted(objs, cs.tolist()) == -c0)
     return True
 
 
 def _add_ring_families(restrict, add, implies, N, M: np.ndarray, T: np.ndarray, dual_ok: np.ndarray,
-                       deadline: float, mul=_mul, action=None, weighted=_weighted_z3, quadratic: bool = True) -> bool:
-    """Every family of the fusion-ring search, in the engine's terms (``restrict`` states a
+                       deadline: float, mul=_mul, action=None, weighted=_weighted_z3, stages: int = 3) -> bool:
+    """The families of the fusion-ring search: the first ``stages`` of :func:`ring_family_stages`
+    (all three: every family). False if the deadline passed first."""
+    return all(itertools.islice(ring_family_stages(restrict, add, implies, N, M, T, dual_ok, deadline, mul, action,
+                                                   weighted), stages))
+
+
+def ring_family_stages(restrict, add, implies, N, M: np.ndarray, T: np.ndarray, dual_ok: np.ndarray,
+                       deadline: float, mul=_mul, action=None, weighted=_weighted_z3) -> Iterator[bool]:
+    """The families of the fusion-ring search, in the engine's terms (``restrict`` states a
     restriction constraint, ``add`` an axiom, ``implies`` a reified block, ``mul`` a product,
-    ``weighted`` a weighted sum):
-    the fusion restriction, one dual, rigidity, associativity. With ``action`` (a fixed linear
-    action, bootstrap.linear.LinearAction) each family is stated once per orbit of its index
-    tuples — the other members are the same constraint once the unknowns are equivariant.
-    ``quadratic`` False: the linear families only (associativity is :func:`_add_quadratic_family`).
-    False if the deadline passed first."""
+    ``weighted`` a weighted sum), stated in three stages, cheapest first, each yielding False
+    if the deadline passed (else True): the fusion restriction and one dual; rigidity;
+    associativity (the only quadratic family). An engine may test feasibility between stages:
+    at [48,28] ⊃ C4, 88 % of the linear actions fail the first stage and 6 % the second. With
+    ``action`` (a fixed linear action, bootstrap.linear.LinearAction) each family is stated
+    once per orbit of its index tuples — the other members are the same constraint once the
+    unknowns are equivariant."""
     k = len(M)
     if action is None:
         pairs = singles = duals = inner = None
     else:
         pairs, singles, duals, inner = action.pairs(False), action.singles(), action.duals(dual_ok), action.diagonal()
-    _add_fusion_restriction(restrict, N, M, T, mul, pairs)
+    _add_fusion_restriction(restrict, N, M, T, pairs, weighted)
     _add_one_dual(add, N, k, singles)
-    return (_add_rigidity(add, implies, N, dual_ok, deadline, duals, inner)
-            and (not quadratic or _add_quadratic_family(add, N, k, deadline, mul, action, weighted)))
+    yield True
+    yield _add_rigidity(add, implies, N, dual_ok, deadline, duals, inner)
+    yield _add_quadratic_family(add, N, k, deadline, mul, action, weighted)
 
 
 def _add_quadratic_family(add, N, k: int, deadline: float, mul=_mul, action=None, weighted=_weighted_z3) -> bool:

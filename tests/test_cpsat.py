@@ -157,3 +157,16 @@ def test_no_branching_is_certified_by_z3():
     c = enumerate_branchings(d, 2, time.monotonic() + 10, engine="cpsat")
     assert z.complete and c.complete and not z.solutions and not c.solutions
     assert z.violations and [v.constraint for v in c.violations] == [v.constraint for v in z.violations]
+
+
+def test_a_disputed_stage_refutation_is_incomplete_and_adds_no_tensor():
+    # certify_none given only the first family stage (restriction and one dual) of a branching
+    # that has rings (S3 over 1): z3 satisfies that stage, so CP-SAT's "refuted" is disputed —
+    # incomplete, and z3's model of the linear families (no ring) is not reported as one
+    from bootstrap.cpsat import certify_none
+    from bootstrap.solver import SearchResult
+
+    res = SearchResult()
+    certify_none(known_subgroup({"cyclic": 1}), np.array([[1], [1], [2]]), time.monotonic() + 10, None, None, res,
+                 None, stages=1)
+    assert not res.complete and not res.solutions and "linear" in res.reason
