@@ -464,18 +464,64 @@ def _enumerate_rings_z3(known, M: np.ndarray, deadline: float, max_solutions: in
     if action is not None:
         ub = action.bound(ub)
     flags = {f: z3.Bool(f"track:{f}") for f in (FUSION_RESTRICTION, FUSION_AXIOMS)}
-    restriction, axioms = flags[FUSION_RESTRICTION], flags[FUSION_AXIOMS]
-    N, var = _ring_unknowns(ub, fixed, rep=action.rep if action is not None else None)
+    rep = action.rep if action is not None else None
+    N, var = _ring_unknowns(ub, fixed, rep=rep)
     s = z3.SolverFor("QF_NIA")
-    _add_ring_bounds(s, N, ub)
-    axiom = lambda e: _guarded(s, axioms, e)  # noqa: E731
-    # building the k⁴ quadratic terms in z3's Python API is itself seconds at rank 12
-    if not _add_ring_families(lambda e: _guarded(s, restriction, e), axiom,
-                              lambda c, eqs: axiom(z3.Implies(c == 1, z3.And(eqs))), N, M, T, dual_ok, deadline,
-                              action=action, stages=stages):
+    # bounds and families as SMT-LIB text, parsed by z3 in C in one call: z3's Python API spent
+    # seconds on the terms of a rank-15 certificate (the parsed constants are N's: same names,
+    # same sort). 0 ≤ N_ij^l ≤ ub_ij^l once per unknown (ub is constant on the cells it stands for)
+    text, _ = _ring_unknowns(ub, fixed, lambda key: _Smt("N_{}_{}_{}".format(*key)), rep)
+    out = ["(declare-const N_{}_{}_{} Int)".format(*cell) for cell in var]
+    out += ["(declare-const |track:%s| Bool)" % f for f in flags]
+    out += ["(assert (<= 0 N_{}_{}_{} {}))".format(*cell, int(ub[cell])) for cell in var]
+
+    def guarded(family):
+        def add(e):
+            if e is not True:
+                out.append(f"(assert (=> |track:{family}| {_smt(e)}))")
+        return add
+
+    axiom = guarded(FUSION_AXIOMS)
+    built = _add_ring_families(guarded(FUSION_RESTRICTION), axiom,
+                               lambda c, eqs: axiom(_Smt(f"(=> (= {c} 1) (and {' '.join(eqs)}))")), text, M, T,
+                               dual_ok, deadline, action=action, weighted=_weighted_smt, stages=stages)
+    if not built:
         res.complete, res.reason = False, "time limit while building the fusion-ring constraints"
         return
+    s.from_string("".join(out))
     _enumerate_rings(s, flags, N, var, M, deadline, max_solutions, res, linear, action)
+
+
+class _Smt(str):
+    """An SMT-LIB term (text) with the operators the families use (=, ·, +), for z3's parser."""
+
+    __hash__ = str.__hash__
+
+    def __eq__(self, other):
+        return _Smt(f"(= {self} {_smt(other)})")
+
+    def __mul__(self, other):
+        return _Smt(f"(* {self} {_smt(other)})")
+
+    __rmul__ = __mul__
+
+    def __add__(self, other):
+        return _Smt(f"(+ {self} {_smt(other)})")
+
+    __radd__ = __add__
+
+
+def _smt(x) -> str:
+    if isinstance(x, bool):
+        return "true" if x else "false"
+    if isinstance(x, (int, np.integer)):
+        return str(int(x)) if x >= 0 else f"(- {-int(x)})"
+    return str(x)
+
+
+def _weighted_smt(objs: list, coefs: list[int]) -> _Smt:
+    terms = [str(o) if c == 1 else f"(* {_smt(c)} {o})" for o, c in zip(objs, coefs)]
+    return _Smt(terms[0] if len(terms) == 1 else "(+ " + " ".join(terms) + ")")
 
 
 _BOUNDS: dict = {}  # (id(known), M) -> (known, bounds): the searches of one M's actions share them
@@ -566,13 +612,6 @@ def _ring_unknowns(ub: np.ndarray, fixed: dict | None = None, new_var: Callable 
     return N, N.var
 
 
-def _guarded(s: z3.Solver, flag: z3.BoolRef, expr) -> None:
-    """flag → expr, where expr may already be decided (a Python bool)."""
-    if expr is True:
-        return
-    s.add(z3.Implies(flag, False if expr is False else expr))
-
-
 def _total(terms):
     """Σ terms, folding the integer ones (no solver term for a known value); z3 terms are
     summed by z3.Sum, others (CP-SAT's linear expressions) by ``sum``."""
@@ -594,19 +633,6 @@ def _mul(a, b):
     if isinstance(b, int):
         return 0 if b == 0 else (a if b == 1 else b * a)
     return a * b
-
-
-def _add_ring_bounds(s: z3.Solver, N, ub: np.ndarray) -> None:
-    """0 ≤ N_ij^l ≤ ub_ij^l for each unknown (i ≤ j, both non-trivial), once per unknown."""
-    k = len(ub)
-    done = set()
-    for i in range(1, k):
-        for j in range(i, k):
-            for l in range(k):
-                x = N(i, j, l)
-                if not isinstance(x, int) and x.get_id() not in done:
-                    done.add(x.get_id())
-                    s.add(x >= 0, x <= int(ub[i, j, l]))
 
 
 def _add_fusion_restriction(add, N, M: np.ndarray, T: np.ndarray, pairs=None, weighted=None) -> None:
@@ -834,8 +860,7 @@ def _enumerate_rings(s: z3.Solver, flags: dict[str, z3.BoolRef], N, var: dict, M
     those under its automorphisms over N times permutations of the other rows; with
     ``action`` also the action on the others: only the relabellings that keep it."""
     k = len(M)
-    images, exact = ring_images(M, linear, action)
-    res.repeats = res.repeats or not exact
+    images = None  # the relabellings, found once a ring is (a certificate finds none)
     keys = sorted(var)
     for model in _models(s, flags, deadline, res, "fusion rings", FUSION_AXIOMS,
                          lambda names: f"no fusion ring is compatible with this branching ({names})"):
@@ -846,11 +871,14 @@ def _enumerate_rings(s: z3.Solver, flags: dict[str, z3.BoolRef], N, var: dict, M
                     x = N(i, j, l)
                     F[i, j, l] = x if isinstance(x, int) else model.eval(x, model_completion=True).as_long()
         res.solutions.append(F)
-        for G in images(F):
-            s.add(z3.Or([var[key] != int(G[key]) for key in keys]) if keys else z3.BoolVal(False))
         if len(res.solutions) >= max_solutions:
             res.complete, res.reason = False, f"more than {max_solutions} fusion rings"
             return
+        if images is None:
+            images, exact = ring_images(M, linear, action)
+            res.repeats = res.repeats or not exact
+        for G in images(F):
+            s.add(z3.Or([var[key] != int(G[key]) for key in keys]) if keys else z3.BoolVal(False))
 
 
 def ring_symmetries(M: np.ndarray, linear=None) -> tuple[list[list[int]], list | None, int]:
