@@ -613,19 +613,19 @@ def _ring_unknowns(ub: np.ndarray, fixed: dict | None = None, new_var: Callable 
 
 
 def _total(terms):
-    """Σ terms, folding the integer ones (no solver term for a known value); z3 terms are
-    summed by z3.Sum, others (CP-SAT's linear expressions) by ``sum``."""
+    """Σ terms, folding the integer ones (no solver term for a known value)."""
     consts = sum(t for t in terms if isinstance(t, int))
     sym = [t for t in terms if not isinstance(t, int)]
     if not sym:
         return consts
-    if not isinstance(sym[0], z3.ExprRef):
-        return sum(sym) + consts
-    return z3.Sum(sym) + consts if consts else (z3.Sum(sym) if len(sym) > 1 else sym[0])
+    total = sym[0]
+    for t in sym[1:]:  # not sum(): its start may be text (_Smt)
+        total = total + t
+    return total + consts if consts else total
 
 
 def _mul(a, b):
-    """a·b, without a z3 term where a factor is the integer 0 or 1."""
+    """a·b, without a solver term where a factor is the integer 0 or 1."""
     if isinstance(a, int) and isinstance(b, int):
         return a * b
     if isinstance(a, int):
@@ -635,7 +635,7 @@ def _mul(a, b):
     return a * b
 
 
-def _add_fusion_restriction(add, N, M: np.ndarray, T: np.ndarray, pairs=None, weighted=None) -> None:
+def _add_fusion_restriction(add, N, M: np.ndarray, T: np.ndarray, pairs=None, weighted=_weighted_smt) -> None:
     """Σ_l N_ij^l m_lρ = T_ijρ: fusing then restricting to N is restricting then fusing (linear).
     ``add`` states one constraint, ``weighted(objs, coefs)`` forms Σ coef·obj: the engine's (z3
     here, CP-SAT in bootstrap.cpsat), so both state the same families. ``pairs``: the (i, j)
@@ -656,7 +656,7 @@ def _add_fusion_restriction(add, N, M: np.ndarray, T: np.ndarray, pairs=None, we
     np.add.at(const, eq[u < 0], (cu * m)[u < 0])
     const -= T[P[:, 0], P[:, 1]].ravel()
     live = (u >= 0) & (m != 0)
-    _state_equations(add, eq[live], u[live] + 1, m[live], const, lambda t: N.xs[t - 1], weighted or _weighted_z3)
+    _state_equations(add, eq[live], u[live] + 1, m[live], const, lambda t: N.xs[t - 1], weighted)
 
 
 def _state_equations(add, eq: np.ndarray, key: np.ndarray, coef: np.ndarray, const: np.ndarray, term,
@@ -749,17 +749,12 @@ def _add_rigidity(add, implies, N, dual_ok: np.ndarray, deadline: float, duals=N
     return True
 
 
-def _weighted_z3(objs: list, coefs: list[int]):
-    return z3.Sum([o if c == 1 else c * o for o, c in zip(objs, coefs)]) if len(objs) > 1 else (
-        objs[0] if coefs[0] == 1 else coefs[0] * objs[0])
-
-
 #: associativity's terms are formed for this many (pair, entry, m) index triples at a time
 ASSOCIATIVITY_CHUNK = 400_000
 
 
 def _add_associativity(add, N, k: int, deadline: float, mul=_mul, pairs=None, inner=None,
-                       weighted=_weighted_z3) -> bool:
+                       weighted=_weighted_smt) -> bool:
     """L_i L_j = L_j L_i for the fusion matrices (L_i)_a^m = N_ia^m: with commutativity, the
     ring is associative. The only quadratic family. ``pairs``: the (i < j) to state it for,
     ``inner`` the entries (a, b) (defaults: all); ``weighted(objs, coefs)`` the engine's
@@ -815,7 +810,7 @@ def _add_associativity(add, N, k: int, deadline: float, mul=_mul, pairs=None, in
 
 
 def _add_ring_families(restrict, add, implies, N, M: np.ndarray, T: np.ndarray, dual_ok: np.ndarray,
-                       deadline: float, mul=_mul, action=None, weighted=_weighted_z3, stages: int = 3) -> bool:
+                       deadline: float, mul=_mul, action=None, weighted=_weighted_smt, stages: int = 3) -> bool:
     """The families of the fusion-ring search: the first ``stages`` of :func:`ring_family_stages`
     (all three: every family). False if the deadline passed first."""
     return all(itertools.islice(ring_family_stages(restrict, add, implies, N, M, T, dual_ok, deadline, mul, action,
@@ -823,7 +818,7 @@ def _add_ring_families(restrict, add, implies, N, M: np.ndarray, T: np.ndarray, 
 
 
 def ring_family_stages(restrict, add, implies, N, M: np.ndarray, T: np.ndarray, dual_ok: np.ndarray,
-                       deadline: float, mul=_mul, action=None, weighted=_weighted_z3) -> Iterator[bool]:
+                       deadline: float, mul=_mul, action=None, weighted=_weighted_smt) -> Iterator[bool]:
     """The families of the fusion-ring search, in the engine's terms (``restrict`` states a
     restriction constraint, ``add`` an axiom, ``implies`` a reified block, ``mul`` a product,
     ``weighted`` a weighted sum), stated in three stages, cheapest first, each yielding False
@@ -845,7 +840,7 @@ def ring_family_stages(restrict, add, implies, N, M: np.ndarray, T: np.ndarray, 
     yield _add_quadratic_family(add, N, k, deadline, mul, action, weighted)
 
 
-def _add_quadratic_family(add, N, k: int, deadline: float, mul=_mul, action=None, weighted=_weighted_z3) -> bool:
+def _add_quadratic_family(add, N, k: int, deadline: float, mul=_mul, action=None, weighted=_weighted_smt) -> bool:
     """Associativity, once per orbit of its index tuples under ``action`` (all without)."""
     if action is None:
         return _add_associativity(add, N, k, deadline, mul, weighted=weighted)
