@@ -755,6 +755,12 @@ def linear_actions(known, M: np.ndarray, rows: list[int], table: np.ndarray, lin
         options.append(cands)
     conj = {O: tuple(sorted(tuple(int(x) for x in np.array(R)[known.dual]) for R in O)) for O in mu_orbits}
     index_of = {O: t for t, O in enumerate(mu_orbits)}
+    for t, O in enumerate(mu_orbits):
+        d = index_of.get(conj[O])
+        if d is None or count[mu_orbits[d][0]] != count[O[0]]:
+            return [], True, ""  # ρ ↦ ρ* is a bijection from the rows R onto the rows R*: unequal counts, no ring
+        if d < t:  # rec copies the partner's choices (the same stabilisers): the same options
+            options[t] = options[d]
     if lin_perms is not None:
         apos = [[pos[alpha[r]] for r in rows] for alpha in lin_perms]
         amap = [functools.partial(_carry_mask, ap, {}) for ap in apos]
