@@ -342,12 +342,47 @@ def test_linear_actions_are_the_compatible_ones_up_to_relabelling():
             return min(keys)
 
         brute = {canon(P) for P in _brute_force_actions(K, M, rows, table)}
-        acts, complete, _ = linear_actions(K, M, rows, table, auts)
+        acts, complete, _ = linear_actions(K, M, rows, table, auts, prune=False)
         assert complete
         got = [canon(act.P) for act in acts]
         assert len(got) == len(set(got)) and set(got) == brute
         total += len(got)
+        pruned = {canon(act.P) for act in linear_actions(K, M, rows, table, auts)[0]}
+        assert pruned <= brute
     assert total > 2
+
+
+#: (G, N, rank): a branching of that rank allowed by G's own R over N, where the stabiliser test
+#: drops actions (C2 x D8 over C2: 4 of 7 kept; (C2 x C2 x C2) : C4 over C2: 44 of 202)
+PRUNED = [((16, 3), (2, 1), 10), ((32, 6), (2, 1), 20)]
+
+
+@pytest.mark.parametrize("gid,nid,rank", PRUNED)
+def test_pruned_actions_lose_no_ring(gid, nid, rank, monkeypatch):
+    """linear_actions' stabiliser test (Σ_{λ∈S} M_λ ≤ Res ρ ⊗ Res ρ*) drops actions, never a ring:
+    the search with it finds the same rings, up to isomorphism, as the search over every action
+    restriction allows (bootstrap.linear's brute-force test above checks that set)."""
+    import functools
+    import time
+
+    import bootstrap.linear as linear
+    from bootstrap.solver import enumerate_branchings, enumerate_fusion_rings
+
+    G, N = groupdb.load(gid), groupdb.load(nid)
+    j = next(s.position for s in G.subgroups if s.id == nid)
+    d = parse_data({"subgroup": {"id": list(nid)}, "ramp": stored_branching(G, j, N)[1].tolist()})
+    M = next(B for B in enumerate_branchings(d, gid[0] // nid[0]).solutions if len(B) == rank)
+    (rows, tables), _, _ = linear_structures(d.known, M)
+    kept = sum(len(linear.linear_actions(d.known, M, rows, t)[0]) for t in tables)
+    every = sum(len(linear.linear_actions(d.known, M, rows, t, prune=False)[0]) for t in tables)
+    assert kept < every
+    pruned = enumerate_fusion_rings(d.known, M, time.monotonic() + 60)
+    monkeypatch.setattr(linear, "linear_actions", functools.partial(linear.linear_actions, prune=False))
+    full = enumerate_fusion_rings(d.known, M, time.monotonic() + 60)
+    assert pruned.complete and full.complete, (pruned.reason, full.reason)
+    assert full.solutions and len(pruned.solutions) == len(full.solutions)
+    for F in full.solutions:
+        assert any(ring_isomorphism(M, F, M, R) is not None for R in pruned.solutions)
 
 
 # ---------------------------------------------------------------------------
