@@ -59,7 +59,6 @@ class _Encoder:
 
     def __init__(self, ub: np.ndarray, fixed: dict | None, rep=None):
         self.model = cp_model.CpModel()
-        self.ub = ub
         self.bound: dict[int, int] = {}  # variable index -> upper bound
         self.products: dict[tuple[int, int], object] = {}
 
@@ -128,14 +127,24 @@ def _stages(enc: _Encoder, M: np.ndarray, T: np.ndarray, dual_ok: np.ndarray, de
                               cp_model.LinearExpr.weighted_sum)
 
 
-def _feasible(model: cp_model.CpModel, deadline: float) -> bool | None:
-    """Whether the model has a solution (None: the deadline came first)."""
+def _solver(deadline: float, enumerate_all: bool = False, num_workers: int | None = None) -> cp_model.CpSolver | None:
+    """A CP-SAT solver limited to the time left before ``deadline`` (None: none is left)."""
     left = deadline - time.monotonic()
     if left <= 0:
         return None
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = left
-    solver.parameters.num_workers = NUM_WORKERS
+    p = solver.parameters
+    p.enumerate_all_solutions = enumerate_all
+    p.max_time_in_seconds = left
+    p.num_workers = num_workers or NUM_WORKERS
+    return solver
+
+
+def _feasible(model: cp_model.CpModel, deadline: float) -> bool | None:
+    """Whether the model has a solution (None: the deadline came first)."""
+    solver = _solver(deadline)
+    if solver is None:
+        return None
     status = solver.Solve(model)
     if status == cp_model.INFEASIBLE:
         return False
@@ -300,15 +309,10 @@ def enumerate_rings_cpsat(known, M: np.ndarray, deadline: float, max_solutions: 
         _lex_leader(enc, _involutions(ring_symmetries(M, linear)[0], k, action))
     images, exact = ring_images(M, linear, action)
     res.repeats = res.repeats or not exact
-    left = deadline - time.monotonic()
-    if left <= 0:
+    solver = _solver(deadline, True, num_workers)
+    if solver is None:
         res.complete, res.reason = False, "time limit while enumerating fusion rings (CP-SAT)"
         return
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.enumerate_all_solutions = True
-    p.max_time_in_seconds = left
-    p.num_workers = num_workers or NUM_WORKERS
     cb = _Collector(enc, k, images, max_solutions, deadline)
     status = solver.Solve(enc.model, cb)
     rings = [F for F in cb.rings if _check_ring(F, M, T)]
@@ -393,14 +397,9 @@ def enumerate_branchings_cpsat(cons, upper: list[int], deadline: float, accept) 
             m.Add(e == int(value))
         else:
             m.Add(e >= int(value))
-    left = deadline - time.monotonic()
-    if left <= 0:
+    solver = _solver(deadline, True)
+    if solver is None:
         return None
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.enumerate_all_solutions = True
-    p.max_time_in_seconds = left
-    p.num_workers = NUM_WORKERS
     cb = _Branchings(c, accept, deadline)
     status = solver.Solve(m, cb)
     if cb.stopped or status in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
