@@ -837,14 +837,7 @@ def ring_family_stages(restrict, add, implies, N, M: np.ndarray, T: np.ndarray, 
     _add_one_dual(add, N, k, singles)
     yield True
     yield _add_rigidity(add, implies, N, dual_ok, deadline, duals, inner)
-    yield _add_quadratic_family(add, N, k, deadline, mul, action, weighted)
-
-
-def _add_quadratic_family(add, N, k: int, deadline: float, mul=_mul, action=None, weighted=_weighted_smt) -> bool:
-    """Associativity, once per orbit of its index tuples under ``action`` (all without)."""
-    if action is None:
-        return _add_associativity(add, N, k, deadline, mul, weighted=weighted)
-    return _add_associativity(add, N, k, deadline, mul, action.pairs(True), action.diagonal(), weighted)
+    yield _add_associativity(add, N, k, deadline, mul, None if action is None else action.pairs(True), inner, weighted)
 
 
 def _enumerate_rings(s: z3.Solver, flags: dict[str, z3.BoolRef], N, var: dict, M: np.ndarray,
