@@ -37,17 +37,29 @@ from ortools.sat.python import cp_model
 
 from bootstrap.constraints import FUSION_AXIOMS, FUSION_RESTRICTION, Violation
 from bootstrap.solver import (
-    SearchResult, _enumerate_rings_z3, _ring_bounds, _ring_unknowns, ring_family_stages, ring_images, ring_symmetries,
+    IMAGES_CHUNK, SearchResult, _enumerate_rings_z3, _ring_bounds, _ring_unknowns, ring_family_stages,
+    ring_relabellings, ring_symmetries,
 )
 
 #: CP-SAT workers (1: one core, deterministic). With more, CP-SAT's enumeration of all solutions
 #: can stop short (bench/RESULTS.md: reported as incomplete, but a loss on two cores)
 NUM_WORKERS = 1
 #: at most this many seconds of z3 for the unsat cores where CP-SAT finds no ring: per action
-#: searched alone, per branching for all its actions together (bootstrap.solver)
+#: searched alone, per branching for all its actions together (bootstrap.solver) — and at most
+#: CORE_SHARE of the time left (:func:`core_deadline`)
 CORE_LIMIT = 2.0
+#: the share of the time left that one certificate may take: the search for what exists comes
+#: first (at 10 s, a trivial-N order-54 query gave 43 % of its time to cores of refuted branchings)
+CORE_SHARE = 0.1
 #: lex-leader symmetry breaking on at most this many positions per transposition (0: none)
 LEX_LENGTH = 10**6
+
+
+def core_deadline(deadline: float) -> float:
+    """When z3's search for an unsat core stops: CORE_LIMIT seconds from now, and at most
+    CORE_SHARE of the time left before ``deadline``."""
+    now = time.monotonic()
+    return min(deadline, now + min(CORE_LIMIT, CORE_SHARE * max(0.0, deadline - now)))
 
 
 class _Infeasible(Exception):
@@ -216,57 +228,89 @@ def _check_ring(F: np.ndarray, M: np.ndarray, T: np.ndarray) -> bool:
         return False
     if not np.array_equal(np.einsum("ijl,lr->ijr", F, M)[1:, 1:], T[1:, 1:]):
         return False
-    if not np.all(F[1:, 1:, 0].sum(axis=1) == 1):
-        return False
-    for i in range(1, k):  # (N_i)_a^m = N_ia^m: the fusion matrices commute
-        for j in range(i + 1, k):
-            if not np.array_equal(F[i] @ F[j], F[j] @ F[i]):
-                return False
+    return bool(np.all(F[1:, 1:, 0].sum(axis=1) == 1)) and fusion_matrices_commute(F)
+
+
+def fusion_matrices_commute(F: np.ndarray) -> bool:
+    """Whether N_i N_j = N_j N_i for all i, j, (N_i)_a^b = N_ia^b, for a tensor symmetric in its
+    first two slots (then associativity)."""
+    k = len(F)
+    # (N_i)_a^m = N_ia^m: the fusion matrices commute, N_i N_j = N_j N_i — for a block of i and
+    # every j, two matrix products in floats (exact: each entry an integer far below 2⁵³)
+    X = F.astype(np.float64)
+    rows, cols = X.reshape(k * k, k), X.reshape(k, k * k)  # [(j, a), b] = (N_j)_a^b; [b, (j, c)] = (N_j)_b^c
+    step = max(1, 4_000_000 // k ** 3)
+    for s in range(1, k, step):
+        b = min(step, k - s)
+        ij = (X[s:s + b].reshape(b * k, k) @ cols).reshape(b, k, k, k)  # [i, a, j, c] = (N_i N_j)_a^c
+        ji = (rows @ X[s:s + b].transpose(1, 0, 2).reshape(k, b * k)).reshape(k, k, b, k)  # [j, a, i, c] = (N_j N_i)_a^c
+        if not np.array_equal(ij, ji.transpose(2, 1, 0, 3)):
+            return False
     return True
 
 
 class _Collector(cp_model.CpSolverSolutionCallback):
-    def __init__(self, enc: _Encoder, k: int, images, max_solutions: int, deadline: float):
+    """Each solution as a ring F, kept once per orbit of the relabellings ``perms``
+    (:func:`bootstrap.solver.ring_relabellings`): every ring of one model shares the fixed
+    entries, so a relabelling that maps the model onto itself permutes the unknowns, and the
+    ring's canonical key is the least of its unknowns' vectors under those permutations."""
+
+    def __init__(self, enc: _Encoder, perms: np.ndarray, max_solutions: int, deadline: float):
         super().__init__()
-        self.enc, self.k, self.images = enc, k, images
+        self.idx, self.val = enc.N.idx, enc.N.val
+        self.vars = enc.N.xs
         self.max_solutions, self.deadline = max_solutions, deadline
-        self.keys = sorted(enc.var)
+        self.perms, self.moves = perms, None  # made at the first ring: most models have none
+        self.repeats = False
         self.seen: set[bytes] = set()
         self.rings: list[np.ndarray] = []
         self.capped = False
-        self.raw = 0
-        k = self.k
-        # F = base + Σ value · scatter: the fixed entries once, then each variable's cells
-        self.base = np.zeros((k, k, k), dtype=np.int64)
-        cells: dict[int, list] = {}
-        for i in range(k):
-            for j in range(k):
-                for l in range(k):
-                    x = enc.N(i, j, l)
-                    if isinstance(x, int):
-                        self.base[i, j, l] = x
-                    else:
-                        cells.setdefault(x.Index(), []).append((i, j, l))
-        self.vars = [enc.var[key] for key in self.keys]
-        self.cells = [tuple(np.array(cells[x.Index()]).T) for x in self.vars]
 
     def on_solution_callback(self):
-        self.raw += 1
-        F = self.base.copy()
-        for x, cs in zip(self.vars, self.cells):
-            v = self.Value(x)
-            if v:
-                F[cs] = v
-        key = min(G.tobytes() for G in self.images(F))
+        x = np.array([self.Value(v) for v in self.vars], dtype=np.int64)
+        if self.moves is None:
+            self.moves = _unknown_permutations(self.idx, self.val, self.perms)
+            # a relabelling left out might still map one ring of the model onto another (a free
+            # entry equal to the fixed one it takes): then the rings are merged afterwards
+            self.repeats = len(self.moves) < len(self.perms) + 1
+        key = min(row.tobytes() for row in x[self.moves])
         if key in self.seen:
             return
         self.seen.add(key)
-        self.rings.append(F)
+        self.rings.append(np.where(self.idx >= 0, x[self.idx] if len(x) else 0, self.val))
         if len(self.rings) >= self.max_solutions:
             self.capped = True
             self.StopSearch()
         elif time.monotonic() >= self.deadline:
             self.StopSearch()
+
+
+def _unknown_permutations(idx: np.ndarray, val: np.ndarray, perms: np.ndarray) -> np.ndarray:
+    """(Q, n) rows q with x[q] the unknowns of the ring relabelled by one of ``perms`` (those
+    that map the model onto itself: each unknown's cells onto one unknown's, the non-zero fixed
+    entries onto equal ones), the identity first. A relabelling that moves the model gives a
+    ring of another model, never one of this search, so it is left out."""
+    k = len(idx)
+    flat_idx, flat_val = idx.ravel(), val.ravel()
+    cf = np.flatnonzero(flat_idx >= 0)
+    cz = np.flatnonzero((flat_idx < 0) & (flat_val != 0))
+    fi, fv = flat_idx[cf], flat_val[cz]
+    n = int(fi.max()) + 1 if len(fi) else 0
+    first = np.unique(fi, return_index=True)[1]  # one cell of each unknown
+    i, j, l = np.unravel_index(np.concatenate([cf, cz]), idx.shape)
+    out = [np.arange(n)[None, :]]
+    step = max(1, IMAGES_CHUNK // max(1, len(i)))
+    for s in range(0, len(perms), step):
+        q = perms[s:s + step]
+        cells = (q[:, i] * k + q[:, j]) * k + q[:, l]  # where each cell goes
+        image, moved = flat_idx[cells[:, :len(cf)]], cells[:, len(cf):]
+        to = image[:, first]  # unknown t goes to unknown to[t]
+        # free cells onto free cells (so fixed onto fixed: the map is a bijection of cells),
+        # one unknown's cells onto one unknown's, bijectively; non-zero fixed entries kept
+        ok = ((image >= 0).all(axis=1) & (flat_idx[moved] < 0).all(axis=1) & (flat_val[moved] == fv).all(axis=1)
+              & (to[:, fi] == image).all(axis=1) & (np.sort(to, axis=1) == np.arange(n)).all(axis=1))
+        out.append(np.argsort(to[ok], axis=1))  # y[to[t]] = x[t]
+    return np.concatenate(out).reshape(-1, n)
 
 
 def enumerate_rings_cpsat(known, M: np.ndarray, deadline: float, max_solutions: int, res: SearchResult,
@@ -307,15 +351,16 @@ def enumerate_rings_cpsat(known, M: np.ndarray, deadline: float, max_solutions: 
         return
     if LEX_LENGTH:
         _lex_leader(enc, _involutions(ring_symmetries(M, linear)[0], k, action))
-    images, exact = ring_images(M, linear, action)
+    perms, exact = ring_relabellings(M, linear, action)
     res.repeats = res.repeats or not exact
     solver = _solver(deadline, True, num_workers)
     if solver is None:
         res.complete, res.reason = False, "time limit while enumerating fusion rings (CP-SAT)"
         return
-    cb = _Collector(enc, k, images, max_solutions, deadline)
+    cb = _Collector(enc, perms, max_solutions, deadline)
     status = solver.Solve(enc.model, cb)
     rings = [F for F in cb.rings if _check_ring(F, M, T)]
+    res.repeats = res.repeats or cb.repeats
     res.solutions.extend(rings)
     if len(rings) < len(cb.rings):  # an encoding bug, never a ring: say so rather than drop it quietly
         res.complete, res.reason = False, "CP-SAT returned a tensor that is not a fusion ring of this branching"
@@ -336,14 +381,13 @@ def _refuted(known, M, deadline, fixed, linear, res: SearchResult, action, certi
 
 def certify_none(known, M, deadline, fixed, linear, res: SearchResult, action=None, stages: int = 3) -> None:
     """CP-SAT found no ring: z3's unsat core names the refuted families (z3 given at most
-    CORE_LIMIT seconds and never past ``deadline``; past it, CP-SAT's verdict stands, naming
+    the time :func:`core_deadline` allows; past it, CP-SAT's verdict stands, naming
     both families: :func:`uncertified_violation`). ``stages`` < 3: CP-SAT refuted the first
     ``stages`` of bootstrap.solver.ring_family_stages alone, and z3 is given those alone (a
     core of a subset is a core)."""
     part = SearchResult()
     if time.monotonic() < deadline:
-        _enumerate_rings_z3(known, M, min(deadline, time.monotonic() + CORE_LIMIT), 1, part, fixed, linear, action,
-                            stages=stages)
+        _enumerate_rings_z3(known, M, core_deadline(deadline), 1, part, fixed, linear, action, stages=stages)
     if part.solutions:  # the two solvers disagree: never claim "no ring"
         res.complete = False
         if stages < 3:  # a model of the linear families alone is no ring
@@ -359,7 +403,7 @@ def uncertified_violation() -> Violation:
     """CP-SAT's refutation where z3's core was not found in the time given to certificates."""
     names = f"{FUSION_RESTRICTION} + {FUSION_AXIOMS}"
     return Violation(names, f"no fusion ring is compatible with this branching ({names}; CP-SAT, z3's core "
-                            f"not found in the {CORE_LIMIT:g} s given to certificates)")
+                            f"not found in the time given to certificates, at most {CORE_LIMIT:g} s)")
 
 
 class _Branchings(cp_model.CpSolverSolutionCallback):

@@ -13,6 +13,8 @@ the bootstrap's data are handed to it in groupdb's labelling of Irr(N).
 """
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from bootstrap.data import SpectralData
@@ -72,9 +74,9 @@ def embedding_matches(data: SpectralData, G: Group, positions, M: np.ndarray, F:
     def realises(M_H) -> bool:
         return ring_isomorphism(Mg, F, M_H, FG, max_nodes) is not None
 
-    # an isomorphism keeps each irreducible's fusion invariants: they travel with its row of M,
-    # pruning the walk over Aut(N) at every step (70 000 full checks → few for C2⁵ in [64,192])
-    tags = ([tuple(x) for x in fusion_invariants(F).tolist()], [tuple(x) for x in fusion_invariants(FG).tolist()])
+    # an isomorphism keeps each irreducible's colour: it travels with its row of M, pruning the
+    # walk over Aut(N) at every step (70 000 full checks → few for C2⁵ in [64,192])
+    tags = (ring_colours(F), ring_colours(FG))
     hits = query.matching_classes(G, positions, K.group, census=Mg, tags=tags, accept=realises)
     return [(j, query.stored_branching(G, j, K.group)[0][:, pi][:, list(K.labels)]) for j, pi in hits]
 
@@ -97,8 +99,8 @@ def named_search(data: SpectralData, order: int) -> NamedSearch:
 # isomorphism of candidates: a permutation of G's irreducibles preserving M and fusion
 # ---------------------------------------------------------------------------
 class IsomorphismUndecided(Exception):
-    """:func:`ring_isomorphism` gave up: ``max_nodes`` placements were tried without deciding
-    whether the two rings are isomorphic. Neither a yes nor a no."""
+    """:func:`ring_isomorphism` gave up: ``max_nodes`` placements were tried (or its deadline
+    passed) without deciding whether the two rings are isomorphic. Neither a yes nor a no."""
 
     def __init__(self, max_nodes: int):
         super().__init__(f"ring isomorphism undecided after {max_nodes} search nodes")
@@ -106,12 +108,13 @@ class IsomorphismUndecided(Exception):
 
 
 def ring_isomorphism(M1: np.ndarray, F1: np.ndarray, M2: np.ndarray, F2: np.ndarray,
-                     max_nodes: int = 200000) -> np.ndarray | None:
+                     max_nodes: int = 200000, deadline: float | None = None) -> np.ndarray | None:
     """π with M1[π[i]] = M2[i] and F1[π i, π j, π l] = F2[i, j, l], or None: not isomorphic.
 
     Backtracking; candidates for i are the indices with the same row of M and the same
     row-invariants of the fusion tensor. Raises :class:`IsomorphismUndecided` when more
-    than ``max_nodes`` placements would be needed to decide (a gave-up is not a no).
+    than ``max_nodes`` placements would be needed to decide, or ``deadline`` (a
+    time.monotonic() value) passes first (a gave-up is not a no).
 
     >>> M, F = np.array([[1], [1]]), np.array([[[1, 0], [0, 1]], [[0, 1], [1, 0]]])  # C2
     >>> ring_isomorphism(M, F, M, F).tolist()
@@ -128,11 +131,13 @@ def ring_isomorphism(M1: np.ndarray, F1: np.ndarray, M2: np.ndarray, F2: np.ndar
     def inv(M, F):
         return [tuple(x) for x in np.hstack([M, fusion_invariants(F)]).tolist()]
 
-    I1, I2 = inv(M1, F1), inv(M2, F2)
-    if sorted(I1) != sorted(I2):
+    if sorted(inv(M1, F1)) != sorted(inv(M2, F2)):
         return None
     if is_group_ring(F1) and is_group_ring(F2):
         return _group_ring_isomorphism(M1, F1, M2, F2, max_nodes)
+    I1, I2 = ring_colours(F1, M1), ring_colours(F2, M2)  # finer: the candidates of each index
+    if sorted(I1) != sorted(I2):
+        return None
     cands = [[a for a in range(k) if I1[a] == I2[i]] for i in range(k)]
     order = sorted(range(k), key=lambda i: len(cands[i]))
     pi = [-1] * k
@@ -158,8 +163,8 @@ def ring_isomorphism(M1: np.ndarray, F1: np.ndarray, M2: np.ndarray, F2: np.ndar
             if used[a]:
                 continue
             nodes += 1
-            if nodes > max_nodes:
-                raise IsomorphismUndecided(max_nodes)
+            if nodes > max_nodes or (deadline is not None and nodes % 64 == 0 and time.monotonic() >= deadline):
+                raise IsomorphismUndecided(nodes)
             pi[i], used[a] = a, True
             if ok(i):
                 done.append(i)
@@ -184,6 +189,58 @@ def fusion_invariants(F: np.ndarray) -> np.ndarray:
     k = len(F)
     diag = F[np.arange(k), np.arange(k)]
     return np.hstack([diag[:, :1], np.sort(diag, axis=1), np.sort(F.sum(axis=1), axis=1)])
+
+
+def ring_colours(F: np.ndarray, M: np.ndarray | None = None) -> list[int]:
+    """Per basis element i a colour that every ring isomorphism keeps (π maps i to an element
+    of the same colour): :func:`fusion_invariants` with i's row of M, refined until the number
+    of colours stops growing (the unit, element 0, apart) — i's next colour is its colour with
+    the multiset over j of (colour of j, Σ_l N_ij^l w(colour of l)), w a fixed pseudo-random
+    weight per colour.
+
+    A colour is a deterministic function of the ring up to relabelling, so equal rings give
+    equal colours; two colours that collide only merge classes (a weaker test, never a wrong
+    one).
+
+    >>> from groupdb import load
+    >>> from groupdb.characters import tensor_coefficients
+    >>> c = ring_colours(tensor_coefficients(load((8, 3))))  # D8: 1, three signs, the 2-dim
+    >>> len(set(c)), c[1] == c[2] == c[3]  # Aut permutes the three signs: refinement can't split them
+    (3, True)
+    """
+    k = len(F)
+    F = np.asarray(F, dtype=np.int64)
+    unit = (np.arange(k) == 0)[:, None]  # basis element 0 is the unit, kept by every isomorphism
+    base = np.hstack([unit, fusion_invariants(F), _power_traces(F)] + ([] if M is None else [M]))
+    colour = np.array([hash(tuple(x)) for x in base.tolist()], dtype=np.int64)
+    while True:
+        x = colour.astype(np.uint64)  # splitmix64: a weight below 2³¹ per colour (no overflow below)
+        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        w = ((x ^ (x >> np.uint64(31))) >> np.uint64(33)).astype(np.int64)
+        S = F @ w  # S[i, j] = Σ_l N_ij^l w(colour of l)
+        cj = np.broadcast_to(colour, (k, k))
+        order = np.lexsort((S, cj), axis=1)
+        rows = zip(colour.tolist(), np.take_along_axis(cj, order, 1).tolist(), np.take_along_axis(S, order, 1).tolist())
+        new = np.array([hash((c, tuple(a), tuple(b))) for c, a, b in rows], dtype=np.int64)
+        if len(set(new.tolist())) == len(set(colour.tolist())):
+            return colour.tolist()
+        colour = new
+
+
+def _power_traces(F: np.ndarray, powers: int = 4) -> np.ndarray:
+    """tr(N_i^p) for p = 2..powers, one row per i (the spectrum of N_i, what its character
+    values are, seen by an isomorphism: it conjugates N_i), for rank ≤ 64; beyond it no columns
+    (a rule of the rank alone, so two rings of one rank get the same columns)."""
+    k = len(F)
+    if k > 64:
+        return np.zeros((k, 0), dtype=np.int64)
+    X = F.astype(np.float64)  # exact: the entries of N_i^4 stay far below 2⁵³ at rank ≤ 64
+    out, P = [], X
+    for _ in range(2, powers + 1):
+        P = P @ X
+        out.append(np.trace(P, axis1=1, axis2=2))
+    return np.rint(np.stack(out, axis=1)).astype(np.int64)
 
 
 def _group_ring_isomorphism(M1: np.ndarray, F1: np.ndarray, M2: np.ndarray, F2: np.ndarray,

@@ -192,7 +192,7 @@ def enumerate_branchings(data: SpectralData, index: int, deadline: float | None 
         return True
 
     if (engine or BRANCHING_ENGINE) == "cpsat":
-        from bootstrap.cpsat import CORE_LIMIT, enumerate_branchings_cpsat
+        from bootstrap.cpsat import CORE_LIMIT, core_deadline, enumerate_branchings_cpsat
 
         dims = [sum(a * b for a, b in zip(w, n)) for w in rows]
         found = enumerate_branchings_cpsat(cons, [order // (d * d) for d in dims], deadline, accept)
@@ -202,16 +202,16 @@ def enumerate_branchings(data: SpectralData, index: int, deadline: float | None 
             return res
         if found:
             return res
-        # no branching: z3's core names what refutes the data (at most CORE_LIMIT seconds)
-        part = _branchings_z3(rows, cons, min(deadline, time.monotonic() + CORE_LIMIT), accept, index)
+        # no branching: z3's core names what refutes the data (core_deadline: at most CORE_LIMIT seconds)
+        part = _branchings_z3(rows, cons, core_deadline(deadline), accept, index)
         if res.solutions:  # z3 found one CP-SAT missed: never "no branching"
             res.complete, res.reason = False, "CP-SAT found no branching where z3 found one"
         elif part.violations:
             res.violations.extend(part.violations)
         else:
             res.violations.append(Violation(DATA, f"no branching matrix M at [G:N] = {index} satisfies the data "
-                                            f"(CP-SAT; z3's core not found in the {CORE_LIMIT:g} s given to "
-                                            "certificates)"))
+                                            f"(CP-SAT; z3's core not found in the time given to certificates, "
+                                            f"at most {CORE_LIMIT:g} s)"))
         return res
     part = _branchings_z3(rows, cons, deadline, accept, index)
     res.violations.extend(part.violations)
@@ -388,11 +388,12 @@ def enumerate_fusion_rings(known, M: np.ndarray, deadline: float | None = None,
                 res.complete, res.reason = False, part.reason
                 return res
     if not res.solutions:
-        from bootstrap.cpsat import CORE_LIMIT, certify_none
+        from bootstrap.cpsat import certify_none, core_deadline
 
-        # every refuted action's core, CORE_LIMIT seconds for all of them together (an index-20
-        # branching can have tens, ~0.35 s of z3 each): past it CP-SAT's verdict names both families
-        budget = min(deadline, time.monotonic() + CORE_LIMIT)
+        # every refuted action's core, one certificate's time for all of them together (an
+        # index-20 branching can have tens, ~0.35 s of z3 each): past it CP-SAT's verdict names
+        # both families
+        budget = core_deadline(deadline)
         for fixed, linear, action, stages in uncertified:
             part = SearchResult()
             certify_none(known, M, budget, fixed, linear, part, action, stages)
@@ -403,30 +404,42 @@ def enumerate_fusion_rings(known, M: np.ndarray, deadline: float | None = None,
     if not res.solutions:  # what killed the branching, shown only where nothing survived
         res.violations.extend(dict.fromkeys(killed))
     if res.repeats:
-        res.solutions, res.repeats = _distinct_rings(M, res.solutions)
+        res.solutions, res.repeats, merged = _distinct_rings(M, res.solutions, deadline)
+        if not merged:
+            res.complete, res.reason = False, "time limit while merging the rings found more than once"
     return res
 
 
-def _distinct_rings(M: np.ndarray, rings: list[np.ndarray], max_nodes: int = 20000) -> tuple[list, bool]:
-    """(one ring per isomorphism class, whether some pair stayed undecided): where the
-    relabellings were too many to block, rings found twice are merged afterwards
-    (bootstrap.naming.ring_isomorphism; an undecided pair keeps both)."""
-    from bootstrap.naming import IsomorphismUndecided, ring_isomorphism
+def _distinct_rings(M: np.ndarray, rings: list[np.ndarray], deadline: float,
+                    max_nodes: int = 20000) -> tuple[list, bool, bool]:
+    """(one ring per isomorphism class, whether some pair stayed undecided, whether every pair
+    was compared before ``deadline``): where the relabellings were too many to block, rings
+    found twice are merged afterwards (bootstrap.naming.ring_isomorphism, only between rings
+    of equal colours, naming.ring_colours; an undecided pair keeps both, and so does every
+    pair left at the deadline)."""
+    from bootstrap.naming import IsomorphismUndecided, ring_colours, ring_isomorphism
 
     out: list[np.ndarray] = []
+    by_colours: dict[tuple, list[np.ndarray]] = {}
     undecided = False
-    for F in rings:
+    for t, F in enumerate(rings):
+        if time.monotonic() >= deadline:
+            return out + rings[t:], True, False
         same = False
-        for R in out:
+        kin = by_colours.setdefault(tuple(sorted(ring_colours(F, M))), [])
+        for R in kin:
             try:
-                if ring_isomorphism(M, R, M, F, max_nodes) is not None:
+                if ring_isomorphism(M, R, M, F, max_nodes, deadline) is not None:
                     same = True
                     break
             except IsomorphismUndecided:
+                if time.monotonic() >= deadline:
+                    return out + rings[t:], True, False
                 undecided = True
         if not same:
             out.append(F)
-    return out, undecided
+            kin.append(F)
+    return out, undecided, True
 
 
 #: the fusion-ring search runs on branchings of rank ≤ MAX_RANK as they are; above it only where
@@ -648,7 +661,7 @@ def _add_fusion_restriction(add, N, M: np.ndarray, T: np.ndarray, pairs=None, we
         return
     P = np.asarray(pairs, dtype=np.int64)
     I, J = P[:, 0, None, None], P[:, 1, None, None]
-    rho, l = np.arange(r)[None, :, None], np.arange(k)[None, None, :]
+    l = np.arange(k)[None, None, :]
     m = np.broadcast_to(M.T[None, :, :], (len(P), r, k))  # m[p, ρ, l] = m_lρ
     u, cu = np.broadcast_to(N.idx[I, J, l], m.shape), np.broadcast_to(N.val[I, J, l], m.shape)
     eq = np.broadcast_to(np.arange(len(P) * r).reshape(len(P), r, 1), m.shape)
@@ -848,7 +861,7 @@ def _enumerate_rings(s: z3.Solver, flags: dict[str, z3.BoolRef], N, var: dict, M
     those under its automorphisms over N times permutations of the other rows; with
     ``action`` also the action on the others: only the relabellings that keep it."""
     k = len(M)
-    images = None  # the relabellings, found once a ring is (a certificate finds none)
+    perms = None  # the relabellings, found once a ring is (a certificate finds none)
     keys = sorted(var)
     for model in _models(s, flags, deadline, res, "fusion rings", FUSION_AXIOMS,
                          lambda names: f"no fusion ring is compatible with this branching ({names})"):
@@ -862,10 +875,10 @@ def _enumerate_rings(s: z3.Solver, flags: dict[str, z3.BoolRef], N, var: dict, M
         if len(res.solutions) >= max_solutions:
             res.complete, res.reason = False, f"more than {max_solutions} fusion rings"
             return
-        if images is None:
-            images, exact = ring_images(M, linear, action)
+        if perms is None:
+            perms, exact = ring_relabellings(M, linear, action)
             res.repeats = res.repeats or not exact
-        for G in images(F):
+        for G in ring_images(F, perms):
             s.add(z3.Or([var[key] != int(G[key]) for key in keys]) if keys else z3.BoolVal(False))
 
 
@@ -895,43 +908,43 @@ def ring_symmetries(M: np.ndarray, linear=None) -> tuple[list[list[int]], list |
     return groups, lin_perms, n_perm
 
 
-def ring_images(M: np.ndarray, linear=None, action=None) -> tuple[Callable[[np.ndarray], list[np.ndarray]], bool]:
-    """(F ↦ the images of F under the relabellings blocked after it, exact): ring_symmetries';
-    with a fixed linear action, those of them that keep it (LinearAction.stabiliser, at most
-    max(720, 2·10⁷ / k³) of them); beyond the limit [F] alone, and exact False."""
+def ring_relabellings(M: np.ndarray, linear=None, action=None) -> tuple[np.ndarray, bool]:
+    """(perms, exact): the relabellings blocked after a ring, ring_symmetries', as the rows p
+    of a (P, k) array (F goes to G with G[p_i, p_j, p_l] = F[i, j, l]); with a fixed linear
+    action, those of them that keep it (LinearAction.stabiliser, at most max(720, 5·10⁷ / k³)
+    of them: CP-SAT's canonical key reads each on the unknowns alone). Beyond the limit the
+    identity alone, and exact False."""
+    k = len(M)
+    alone = np.arange(k)[None, :]
     groups, lin_perms, n_perm = ring_symmetries(M, linear)
     if action is not None:
         perms = None
         if lin_perms is not None:
-            perms = action.stabiliser(lin_perms, limit=max(720, 20_000_000 // len(M) ** 3))
+            perms = action.stabiliser(lin_perms, limit=max(720, 50_000_000 // k ** 3))
         if perms is None:
-            return (lambda F: [F]), False
-        return (lambda F: _images(F, [], None, perms)), True
+            return alone, False
+        return (np.array(perms, dtype=np.int64).reshape(-1, k) if perms else alone), True
     if n_perm > 720:
-        return (lambda F: [F]), False
-    return (lambda F: _images(F, groups, lin_perms)), True
+        return alone, False
+    perms = []
+    for base, qs in itertools.product(lin_perms or [None],
+                                      itertools.product(*(itertools.permutations(g) for g in groups))):
+        p = list(range(k))
+        for a, b in (base or {}).items():
+            p[a] = b
+        for g, q in zip(groups, qs):
+            for a, b in zip(g, q):
+                p[a] = b
+        perms.append(p)
+    return np.array(perms, dtype=np.int64), True
 
 
-def _images(F: np.ndarray, groups: list[list[int]], lin_perms=None, perms=None) -> list[np.ndarray]:
-    """F relabelled by every product of ``lin_perms`` and permutations within ``groups`` (or by
-    each of the explicit permutations ``perms``), each distinct image once."""
+def ring_images(F: np.ndarray, perms: np.ndarray) -> list[np.ndarray]:
+    """F relabelled by each row of ``perms`` (:func:`ring_relabellings`), each distinct image once."""
     k = len(F)
     out, seen = [], set()
-    if perms is None:
-        perms = []
-        for base, qs in itertools.product(lin_perms or [None],
-                                          itertools.product(*(itertools.permutations(g) for g in groups))):
-            p = list(range(k))
-            for a, b in (base or {}).items():
-                p[a] = b
-            for g, q in zip(groups, qs):
-                for a, b in zip(g, q):
-                    p[a] = b
-            perms.append(np.array(p))
-    if not perms:
-        return out
     # G[p_i, p_j, p_l] = F[i, j, l], i.e. G = F read through p⁻¹ on each axis: a chunk of perms at once
-    inv = np.argsort(np.asarray(perms), axis=1)
+    inv = np.argsort(perms, axis=1)
     step = max(1, IMAGES_CHUNK // k ** 3)
     for s in range(0, len(inv), step):
         q = inv[s:s + step]
@@ -943,5 +956,5 @@ def _images(F: np.ndarray, groups: list[list[int]], lin_perms=None, perms=None) 
     return out
 
 
-#: _images relabels at most this many entries at a time
+#: ring_images relabels at most this many entries at a time
 IMAGES_CHUNK = 4_000_000

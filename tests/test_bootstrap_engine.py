@@ -176,6 +176,24 @@ def test_query_without_data_lists_overgroups_of_c3(tmp_path):
     assert names == {"C3", "S3", "C6"}
 
 
+@pytest.mark.parametrize("gid", [(24, 12), (48, 28), (64, 138), (120, 34)])
+def test_ring_colours_travel_with_a_relabelling(gid):
+    """ring_colours is an isomorphism invariant: relabel G's irreducibles (0 kept) and each
+    irreducible keeps its colour (groupdb's tensors, from GAP)."""
+    from bootstrap.naming import ring_colours
+
+    G = groupdb.load(gid)
+    F, M = tensor_coefficients(G), np.array(G.degrees, dtype=np.int64)[:, None]
+    rng = np.random.default_rng(gid[1])
+    for _ in range(3):
+        perm = np.concatenate([[0], 1 + rng.permutation(len(F) - 1)])
+        F2 = np.empty_like(F)
+        F2[np.ix_(perm, perm, perm)] = F  # irreducible i of G is perm[i] in F2
+        c, c2 = ring_colours(F, M), ring_colours(F2, M[np.argsort(perm)])
+        assert [c2[perm[i]] for i in range(len(F))] == c
+    assert ring_colours(F, M)[0] not in ring_colours(F, M)[1:]  # the unit stands apart
+
+
 def test_ring_isomorphism_gave_up_is_undecided_not_no():
     """max_nodes exhausted: neither the permutation nor None (which means 'not isomorphic')."""
     from bootstrap.naming import IsomorphismUndecided

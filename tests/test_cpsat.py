@@ -170,3 +170,72 @@ def test_a_disputed_stage_refutation_is_incomplete_and_adds_no_tensor():
     certify_none(known_subgroup({"cyclic": 1}), np.array([[1], [1], [2]]), time.monotonic() + 10, None, None, res,
                  None, stages=1)
     assert not res.complete and not res.solutions and "linear" in res.reason
+
+
+@pytest.mark.parametrize("gid", [(8, 3), (24, 3), (48, 28), (64, 4), (120, 34)])
+def test_fusion_matrices_commute_agrees_with_the_definition(gid):
+    """The blocked matrix-product check against N_i N_j = N_j N_i pair by pair: true for every
+    group's tensor (groupdb, from GAP), and the same verdict on symmetric perturbations of it."""
+    from bootstrap.cpsat import fusion_matrices_commute
+
+    def by_pairs(F):
+        return all(np.array_equal(F[i] @ F[j], F[j] @ F[i]) for i in range(len(F)) for j in range(i + 1, len(F)))
+
+    F = tensor_coefficients(groupdb.load(gid))
+    assert fusion_matrices_commute(F) and by_pairs(F)
+    rng = np.random.default_rng(len(F))
+    verdicts = set()
+    for _ in range(6):
+        E = np.zeros_like(F)
+        i, j, l = rng.integers(1, len(F), size=3)
+        E[i, j, l] = E[j, i, l] = 1
+        G = F + E
+        verdicts.add(by_pairs(G))
+        assert fusion_matrices_commute(G) == by_pairs(G)
+    assert False in verdicts  # the perturbations reach a non-commuting tensor
+
+
+def test_distinct_rings_merges_a_relabelled_copy_and_keeps_both_past_the_deadline():
+    """Rings found twice (a relabelling not blocked) merge into one; where the deadline has
+    passed nothing is merged, every ring is kept and the merge says it did not finish."""
+    from bootstrap.solver import _distinct_rings
+
+    import itertools
+
+    G = groupdb.load((48, 28))  # the binary octahedral group: degrees 1, 1, 2, 2, 2, 3, 3, 4
+    F, M = tensor_coefficients(G), np.array(G.degrees, dtype=np.int64)[:, None]
+    copies = (F[np.ix_(p, p, p)] for p in map(list, itertools.permutations(range(len(F))))
+              if p[0] == 0 and np.array_equal(M[p], M))
+    copy = next(C for C in copies if not np.array_equal(C, F))  # a relabelling that is no automorphism
+    out, undecided, merged = _distinct_rings(M, [F, copy], time.monotonic() + 60)
+    assert merged and not undecided and len(out) == 1 and out[0] is F
+    out, _, merged = _distinct_rings(M, [F, copy], time.monotonic() - 1)
+    assert not merged and len(out) == 2
+
+
+@pytest.mark.parametrize("gid, nid", [((48, 28), (4, 1)), ((40, 5), (2, 1)), ((64, 53), (4, 1))])
+def test_blocked_relabellings_permute_the_unknowns(gid, nid):
+    """Every relabelling blocked under a fixed action of the 1-dimensional rows (its
+    stabiliser) maps the model onto itself, so CP-SAT's canonical key reads it on the
+    unknowns alone: none is left out, and each moves the unknowns by a permutation."""
+    from bootstrap.cpsat import _Encoder, _unknown_permutations
+    from bootstrap.linear import linear_actions, linear_automorphisms, linear_structures
+    from bootstrap.solver import _ring_bounds, ring_relabellings
+
+    _, K, M = _branching(gid, nid)
+    (rows, tables), _, _ = linear_structures(K, M, time.monotonic() + 30)
+    checked = 0
+    for table in tables:
+        auts = linear_automorphisms(M, rows, table, limit=720)
+        actions, done, _ = linear_actions(K, M, rows, table, auts, time.monotonic() + 30)
+        assert done
+        for action in actions[:20]:
+            perms, exact = ring_relabellings(M, (rows, table), action)
+            if not exact:
+                continue
+            enc = _Encoder(action.bound(_ring_bounds(K, M)[1]), action.fixed, action.rep)
+            moves = _unknown_permutations(enc.N.idx, enc.N.val, perms)
+            assert len(moves) == len(perms) + 1
+            assert np.array_equal(np.sort(moves, axis=1), np.broadcast_to(np.arange(moves.shape[1]), moves.shape))
+            checked += len(perms) > 1
+    assert checked  # some action has a relabelling besides the identity
