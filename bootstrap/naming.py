@@ -193,8 +193,9 @@ def fusion_invariants(F: np.ndarray) -> np.ndarray:
 
 def ring_colours(F: np.ndarray, M: np.ndarray | None = None) -> list[int]:
     """Per basis element i a colour that every ring isomorphism keeps (π maps i to an element
-    of the same colour): :func:`fusion_invariants` with i's row of M, refined until the number
-    of colours stops growing (the unit, element 0, apart) — i's next colour is its colour with
+    of the same colour): :func:`fusion_invariants`, the traces of N_i's powers
+    (:func:`_power_traces`) and i's row of M, refined until the number of colours stops
+    growing (the unit, element 0, apart) — i's next colour is its colour with
     the multiset over j of (colour of j, Σ_l N_ij^l w(colour of l)), w a fixed pseudo-random
     weight per colour.
 
